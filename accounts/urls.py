@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/token/", views.token_regenerate, name="token_regenerate"),
+    path("profile/token/revoke/", views.token_revoke, name="token_revoke"),
+    path("team/", views.team, name="team"),
+]

@@ -1,0 +1,61 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from accounts.forms import LoginForm, ProfileForm, StyledPasswordChangeForm
+from accounts.selectors import department_tree_for
+from accounts.services import user_token_regenerate, user_token_revoke
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = StyledPasswordChangeForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: StyledPasswordChangeForm) -> HttpResponse:
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "accounts/profile.html", {"form": form, "token": token})
+
+
+@require_POST
+@login_required
+def token_regenerate(request: HttpRequest) -> HttpResponse:
+    user_token_regenerate(user=request.user)
+    messages.success(request, _("A new API token was created. The previous one no longer works."))
+    return redirect("accounts:profile")
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest) -> HttpResponse:
+    user_token_revoke(user=request.user)
+    messages.success(request, _("Your API token was revoked."))
+    return redirect("accounts:profile")
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/team.html", {"tree": department_tree_for(user=request.user)})

@@ -1,0 +1,45 @@
+"""The main navigation, built once per request from one table.
+
+An area whose app has not registered its URL yet is shown disabled, so the
+menu already shows the product's shape and lights up as areas land.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Promise
+    url_name: str
+    icon: str
+
+
+NAV_ITEMS = [
+    NavItem(_("Home"), "home", "house"),
+    NavItem(_("Customers"), "relationships:customer_list", "building"),
+    NavItem(_("Deals"), "contracts:deal_list", "briefcase"),
+    NavItem(_("Approvals"), "contracts:approval_inbox", "check2-square"),
+    NavItem(_("Finance"), "finance:overview", "cash-coin"),
+    NavItem(_("Dashboards"), "dashboards:dashboard", "bar-chart-line"),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    items = []
+    for item in NAV_ITEMS:
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            url = None
+        active = url is not None and (request.path == url if url == "/" else request.path.startswith(url))
+        items.append({"label": item.label, "icon": item.icon, "url": url, "active": active})
+    return {"nav_items": items}
