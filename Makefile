@@ -6,7 +6,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= crm_contracts.settings
 
 .PHONY: run test lint format venv migrate demo worker messages vendor lock clean
 
@@ -50,7 +49,7 @@ format: venv
 # Extract and compile translations; the compiled .mo files are committed so a
 # fresh machine needs no gettext.
 messages: venv
-	DEBUG=1 $(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'node_modules/*' --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --no-obsolete
 	DEBUG=1 $(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
 # Copy the pinned npm packages (package.json) into static/vendor.

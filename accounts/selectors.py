@@ -44,8 +44,9 @@ def department_colleagues(*, user: User) -> QuerySet[User]:
     )
 
 
-def department_tree_for(*, user: User) -> list[tuple[Department, list[User]]]:
-    """The departments in the user's scope, in tree order, each with its members."""
+def department_tree_for(*, user: User) -> list[tuple[Department, list[User], int]]:
+    """The departments in the user's scope in tree order: each with its members
+    and its indent (depth below the shallowest department shown)."""
     departments = list(scope_departments(user=user).select_related("head").order_by("path"))
     members: dict[int, list[User]] = {d.pk: [] for d in departments}
     for member in (
@@ -54,4 +55,5 @@ def department_tree_for(*, user: User) -> list[tuple[Department, list[User]]]:
         .order_by("first_name", "last_name", "username")
     ):
         members[member.department_id].append(member)
-    return [(d, members[d.pk]) for d in departments]
+    top = min((d.depth for d in departments), default=1)
+    return [(d, members[d.pk], d.depth - top) for d in departments]
