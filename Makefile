@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+APPS := accounts relationships contracts finance
 
 .PHONY: run test lint format venv migrate demo worker messages vendor lock clean
 
@@ -46,10 +47,16 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Extract and compile translations; the compiled .mo files are committed so a
-# fresh machine needs no gettext.
+# Extract and compile translations, one catalogue per app (so work on one app
+# never conflicts with another's) plus locale/ for site-wide templates. The
+# compiled .mo files are committed so a fresh machine needs no gettext.
 messages: venv
-	DEBUG=1 $(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --no-obsolete
+	@for app in $(APPS); do \
+	  (cd $$app && mkdir -p locale && DEBUG=1 ../$(BIN)/python ../manage.py makemessages --locale zh_Hans --no-obsolete \
+	    --ignore 'tests/*') || exit 1; \
+	done
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete $(foreach a,$(APPS),--ignore '$(a)/*') \
+	  --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --ignore 'bench/*'
 	DEBUG=1 $(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
 # Copy the pinned npm packages (package.json) into static/vendor.

@@ -161,3 +161,25 @@ def test_team_page_shows_only_departments_in_scope(client, rep, outsider):
 @pytest.mark.django_db
 def test_health_endpoint(client):
     assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/admin/accounts/user/", "/admin/accounts/department/", "/admin/auth/group/"]
+)
+def test_admin_pages_open_for_admin_and_not_for_a_manager(client, admin_user, manager, url):
+    client.force_login(admin_user)
+    assert client.get(url).status_code == 200
+
+    client.force_login(manager)
+    assert client.get(url).status_code == 302  # to the admin login
+
+
+@pytest.mark.django_db
+def test_api_docs_are_served_without_a_cdn(client, rep):
+    client.force_login(rep)
+
+    page = client.get(reverse("api:docs")).content.decode()
+
+    assert "swagger-ui" in page
+    assert "cdn" not in page.lower()
