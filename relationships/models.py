@@ -440,6 +440,9 @@ class StageChange(models.Model):
         verbose_name_plural = _("stage changes")
         ordering = ["-changed_on", "-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.get_from_stage_display()} → {self.get_to_stage_display()} ({self.changed_on})"
+
 
 class BuyingRole(models.Model):
     """The role a contact plays on one deal, with attitude and influence."""
