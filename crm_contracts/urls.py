@@ -7,6 +7,8 @@ from crm_contracts import views
 
 api_patterns = [
     path("", include("accounts.api.urls")),
+    path("", include("relationships.api.urls")),
+    path("", include("contracts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -15,6 +17,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("accounts/", include("accounts.urls")),
+    path("customers/", include("relationships.urls")),
+    path("deals/", include("contracts.urls")),
     path("api/", include((api_patterns, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

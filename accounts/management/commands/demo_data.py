@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, load_demo_accounts
+from contracts.demo import load_demo_contracts
+from relationships.demo import load_demo_relationships, load_demo_roles
 
 
 class Command(BaseCommand):
-    help = "Create the demo company (departments, users for every role). Safe to run twice."
+    help = "Create the demo company, customers, deals and money. Safe to run twice."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -17,7 +20,11 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options) -> None:
         if not settings.DEBUG and not force:
             raise CommandError("Refusing to create demo users with DEBUG off; use --force.")
-        users = load_demo_accounts()
+        with transaction.atomic():
+            users = load_demo_accounts()
+            customers = load_demo_relationships(users=users)
+            deals = load_demo_contracts(users=users, customers=customers)
+            load_demo_roles(users=users, customers=customers, deals=deals)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for user in users.values():
             role = user.primary_role.label if user.primary_role else "-"
