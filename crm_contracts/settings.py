@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "treebeard",
     "simple_history",
+    "crm_contracts",
     "accounts",
     "relationships",
     "contracts",

@@ -1,0 +1,40 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from relationships.models import Contact, Customer
+
+
+class CustomerFilter(django_filters.FilterSet):
+    """One filter set for the customer list page and the API."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Customer.Kind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Customer.Status.choices)
+    segment = django_filters.ChoiceFilter(label=_("Segment"), choices=Customer.Segment.choices)
+    customer_type = django_filters.ChoiceFilter(
+        label=_("Customer type"), choices=Customer.CustomerType.choices
+    )
+    region = django_filters.CharFilter(label=_("Region"), lookup_expr="icontains")
+    industry = django_filters.CharFilter(label=_("Industry"), lookup_expr="icontains")
+    owner = django_filters.ModelChoiceFilter(label=_("Owner"), queryset=User.objects.filter(is_active=True))
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("name", "name"),
+            ("segment", "segment"),
+            ("region", "region"),
+            ("industry", "industry"),
+            ("owner__last_name", "owner"),
+            ("updated_at", "updated"),
+        ),
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["q", "kind", "status", "segment", "customer_type", "region", "industry", "owner"]
+
+    def search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
+        people = Contact.objects.filter(customer=OuterRef("pk"), name__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Q(industry__icontains=value) | Exists(people))

@@ -1,0 +1,38 @@
+"""Who may do what with customers and everything hanging off them.
+
+Visibility is `selectors.customer_list`; these predicates decide changes.
+Finance and legal read relationships but never change them.
+"""
+
+from __future__ import annotations
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import scope_users
+from relationships.models import Customer
+
+SALES_ROLES = (Role.SALES_REP, Role.SALES_MANAGER)
+
+
+def can_create_customer(user: User) -> bool:
+    return user.is_active and user.has_role(Role.ADMIN, *SALES_ROLES)
+
+
+def can_edit_customer(user: User, customer: Customer) -> bool:
+    """Reps their own and their team's; managers their department tree; admin all."""
+    if not user.is_active:
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    if not user.has_role(*SALES_ROLES):
+        return False
+    return scope_users(user=user).filter(pk=customer.owner_id).exists()
+
+
+def can_archive_customer(user: User, customer: Customer) -> bool:
+    """Archiving hides a customer from everyone's lists: managers and admins only."""
+    return can_edit_customer(user, customer) and user.has_role(Role.ADMIN, Role.SALES_MANAGER)
+
+
+def can_reassign_customer(user: User) -> bool:
+    return user.has_role(Role.ADMIN, Role.SALES_MANAGER)

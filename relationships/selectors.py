@@ -1,0 +1,200 @@
+"""Reads of the relationships app, scoped to the viewing user."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import scope_users
+from relationships.models import (
+    BuyingRole,
+    CoachAssessment,
+    Contact,
+    Customer,
+    Interaction,
+    OrgUnit,
+    Relationship,
+    Stage,
+)
+from relationships.permissions import can_edit_customer
+
+
+def customer_list(*, user: User) -> QuerySet[Customer]:
+    """Customers the user may see: owned within their scope; all for admin, finance, legal."""
+    customers = Customer.objects.select_related("owner")
+    if user.has_role(Role.ADMIN, Role.FINANCE, Role.LEGAL):
+        return customers
+    return customers.filter(owner__in=scope_users(user=user))
+
+
+def customer_get_for_user(*, user: User, pk: int, for_write: bool = False) -> Customer:
+    customer = get_object_or_404(customer_list(user=user), pk=pk)  # 404 outside scope
+    if for_write and not can_edit_customer(user, customer):
+        raise PermissionDenied
+    return customer
+
+
+def contact_get_for_user(*, user: User, pk: int, for_write: bool = False) -> Contact:
+    contact = get_object_or_404(
+        Contact.objects.select_related("customer__owner", "org_unit", "reports_to").filter(
+            customer__in=customer_list(user=user)
+        ),
+        pk=pk,
+    )
+    if for_write and not can_edit_customer(user, contact.customer):
+        raise PermissionDenied
+    return contact
+
+
+def customer_list_annotated(*, user: User) -> QuerySet[Customer]:
+    """The customer list page's rows: counts of contacts and open deals."""
+    from contracts.models import Deal
+
+    return customer_list(user=user).annotate(
+        contact_count=Count("contacts", filter=Q(contacts__is_active=True), distinct=True),
+        open_deal_count=Count("deals", filter=Q(deals__state__in=Deal.OPEN_STATES), distinct=True),
+        last_interaction=Max("interactions__occurred_at"),
+    )
+
+
+def customer_deals(*, user: User, customer: Customer) -> QuerySet:
+    from contracts.selectors import deal_list
+
+    return deal_list(user=user).filter(customer=customer).order_by("-created_at")
+
+
+def customer_timeline(*, customer: Customer, contact: Contact | None = None) -> QuerySet[Interaction]:
+    interactions = customer.interactions.all() if contact is None else contact.interactions.all()
+    return interactions.select_related("deal", "next_step_owner", "created_by").prefetch_related(
+        "contacts", "participants"
+    )
+
+
+def best_stages(*, contact_ids: list[int]) -> dict[int, int]:
+    rows = (
+        Relationship.objects.filter(contact_id__in=contact_ids)
+        .values("contact_id")
+        .annotate(best=Max("stage"))
+        .values_list("contact_id", "best")
+    )
+    return dict(rows)
+
+
+@dataclass
+class ChartNode:
+    contact: Contact
+    stage: int | None = None
+    coach_status: str = CoachAssessment.Status.NONE
+    coach_met: int = 0
+    roles: list[BuyingRole] = field(default_factory=list)
+    children: list[ChartNode] = field(default_factory=list)
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label if self.stage else ""
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def leaf_children(self) -> bool:
+        """Every child is a leaf: the chart stacks them vertically to stay narrow."""
+        return len(self.children) > 3 and all(c.is_leaf for c in self.children)
+
+    @property
+    def size(self) -> int:
+        return 1 + sum(c.size for c in self.children)
+
+
+@dataclass
+class OrgChart:
+    roots: list[ChartNode]
+    units: list[tuple[OrgUnit, int]]  # tree order, with depth
+    contact_count: int
+
+
+def org_chart(*, customer: Customer, deal=None) -> OrgChart:  # noqa: ANN001 - contracts.Deal
+    """The customer's active contacts as a reports-to forest, each node with
+    its relationship stage, coach status and (for `deal`) buying roles.
+    A fixed number of queries, whatever the size of the organisation."""
+    contacts = list(customer.contacts.filter(is_active=True).select_related("org_unit").order_by("name"))
+    ids = [c.pk for c in contacts]
+    stages = best_stages(contact_ids=ids)
+    assessments = {a.contact_id: a for a in CoachAssessment.objects.filter(contact_id__in=ids)}
+    roles: dict[int, list[BuyingRole]] = defaultdict(list)
+    if deal is not None:
+        for role in BuyingRole.objects.filter(deal=deal, contact_id__in=ids):
+            roles[role.contact_id].append(role)
+
+    nodes = {}
+    for contact in contacts:
+        assessment = assessments.get(contact.pk)
+        nodes[contact.pk] = ChartNode(
+            contact=contact,
+            stage=stages.get(contact.pk),
+            coach_status=assessment.status if assessment else CoachAssessment.Status.NONE,
+            coach_met=assessment.criteria_met if assessment else 0,
+            roles=roles.get(contact.pk, []),
+        )
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.contact.reports_to_id)
+        (parent.children if parent else roots).append(node)
+    roots.sort(key=lambda n: -n.size)
+    return OrgChart(roots=roots, units=org_unit_tree(customer=customer), contact_count=len(contacts))
+
+
+def org_unit_tree(*, customer: Customer) -> list[tuple[OrgUnit, int]]:
+    """The customer's units in tree order with their depth, and active-contact counts."""
+    units = list(
+        customer.org_units.annotate(
+            contact_count=Count("contacts", filter=Q(contacts__is_active=True))
+        ).order_by("name")
+    )
+    children: dict[int | None, list[OrgUnit]] = defaultdict(list)
+    for unit in units:
+        children[unit.parent_id].append(unit)
+    ordered: list[tuple[OrgUnit, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for unit in children.get(parent_id, []):
+            ordered.append((unit, depth))
+            walk(unit.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def customer_profile_sections(*, customer: Customer) -> list[tuple[str, list[tuple[str, object]]]]:
+    """The profile layers as (title, [(label, value)]) for display, in form order."""
+    from relationships.forms import CustomerForm
+
+    sections = []
+    for title, names in CustomerForm.fieldsets[1:]:
+        rows = []
+        for name in names:
+            field = Customer._meta.get_field(name)
+            value = getattr(customer, name)
+            if field.choices:
+                value = getattr(customer, f"get_{name}_display")()
+            rows.append((field.verbose_name, value))
+        sections.append((title, rows))
+    return sections
+
+
+def contact_partnership(*, contact: Contact) -> str:
+    """Meeting only personal needs makes a friend, only company needs a
+    supplier; both make a partner (DOMAIN.md §1.5)."""
+    scopes = set(contact.needs.filter(addressed=True).values_list("scope", flat=True))
+    if scopes >= {"company", "personal"}:
+        return "partner"
+    return {frozenset({"personal"}): "friend", frozenset({"company"}): "supplier"}.get(
+        frozenset(scopes), "none"
+    )

@@ -1,0 +1,519 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import scope_users
+from relationships import services
+from relationships.coverage import coverage_for_deals
+from relationships.filters import CustomerFilter
+from relationships.forms import (
+    BuyingRoleForm,
+    CoachAssessmentForm,
+    ContactForm,
+    ContactNeedForm,
+    CustomerForm,
+    InteractionForm,
+    MoveForm,
+    OrgUnitForm,
+    PainPointForm,
+    RelationshipStageForm,
+)
+from relationships.models import BuyingRole, CoachAssessment, ContactNeed, Customer, PainPoint
+from relationships.permissions import can_archive_customer, can_create_customer, can_edit_customer
+from relationships.selectors import (
+    contact_get_for_user,
+    contact_partnership,
+    customer_deals,
+    customer_get_for_user,
+    customer_list_annotated,
+    customer_profile_sections,
+    customer_timeline,
+    org_chart,
+)
+
+FORM_TEMPLATE = "relationships/form.html"
+
+
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError next to the fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    save: Callable[[], Model],
+    title: str,
+    success_url: Callable[[Model], str],
+    cancel_url: str,
+    context: dict | None = None,
+) -> HttpResponse:
+    """The shared create/edit cycle: validate, call the service, keep input on errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save()
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(success_url(obj))
+    return render(
+        request,
+        FORM_TEMPLATE,
+        {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _customer_page(
+    request: HttpRequest, customer: Customer, tab: str, template: str, **context
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            "customer": customer,
+            "tab": tab,
+            "can_edit": can_edit_customer(request.user, customer),
+            "can_archive": can_archive_customer(request.user, customer),
+            **context,
+        },
+    )
+
+
+# --- Customers -------------------------------------------------------------
+
+
+@login_required
+def customer_list(request: HttpRequest) -> HttpResponse:
+    filterset = CustomerFilter(request.GET or None, queryset=customer_list_annotated(user=request.user))
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "can_create": can_create_customer(request.user),
+        "query": request.GET.copy(),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "relationships/_customer_table.html", context)
+    return render(request, "relationships/customer_list.html", context)
+
+
+@login_required
+def customer_create(request: HttpRequest) -> HttpResponse:
+    form = CustomerForm(request.POST or None, owners=scope_users(user=request.user).filter(is_active=True))
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.customer_save(customer=form.instance, acting_user=request.user),
+        title=_("New customer"),
+        success_url=lambda c: reverse("relationships:customer_detail", args=[c.pk]),
+        cancel_url=reverse("relationships:customer_list"),
+    )
+
+
+@login_required
+def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = CustomerForm(
+        request.POST or None, instance=customer, owners=scope_users(user=request.user).filter(is_active=True)
+    )
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.customer_save(customer=form.instance, acting_user=request.user),
+        title=_("Edit %(name)s") % {"name": customer.name},
+        success_url=lambda c: reverse("relationships:customer_detail", args=[c.pk]),
+        cancel_url=reverse("relationships:customer_detail", args=[pk]),
+    )
+
+
+@require_POST
+@login_required
+def customer_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    services.customer_archive(customer=customer, acting_user=request.user)
+    messages.success(
+        request, _("%(name)s was archived. Its deals and history are kept.") % {"name": customer.name}
+    )
+    return redirect("relationships:customer_detail", pk=pk)
+
+
+@login_required
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    deals = list(customer_deals(user=request.user, customer=customer))
+    coverage = coverage_for_deals([d for d in deals if d.is_open])
+    return _customer_page(
+        request,
+        customer,
+        "overview",
+        "relationships/customer_detail.html",
+        deals=[(d, coverage.get(d.pk)) for d in deals],
+        sections=customer_profile_sections(customer=customer),
+        pain_point_count=customer.pain_points.count(),
+        contact_count=customer.contacts.filter(is_active=True).count(),
+    )
+
+
+# --- Org chart -------------------------------------------------------------
+
+
+@login_required
+def org_chart_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    deals = list(customer_deals(user=request.user, customer=customer))
+    deal = next((d for d in deals if str(d.pk) == request.GET.get("deal")), None)
+    if deal is None and request.GET.get("deal") is None:
+        deal = next((d for d in deals if d.is_open), None)
+    chart = org_chart(customer=customer, deal=deal)
+    context = {
+        "chart": chart,
+        "deals": deals,
+        "deal": deal,
+        "coverage": coverage_for_deals([deal]).get(deal.pk) if deal else None,
+        "role_form": BuyingRoleForm(deal=deal) if deal else None,
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "relationships/_org_chart.html", {"customer": customer, **context})
+    return _customer_page(request, customer, "org_chart", "relationships/org_chart.html", **context)
+
+
+@require_POST
+@login_required
+def contact_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Drag and drop on the chart: returns the redrawn chart with a message."""
+    contact = contact_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = MoveForm(request.POST, customer=contact.customer)
+    error = None
+    if not form.is_valid():
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    else:
+        try:
+            services.contact_move(
+                contact=contact,
+                reports_to=form.cleaned_data["reports_to"],
+                org_unit=form.cleaned_data["org_unit"],
+                acting_user=request.user,
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("%(name)s moved.") % {"name": contact.name})
+    url = reverse("relationships:org_chart", args=[contact.customer_id])
+    if request.POST.get("deal"):
+        url += f"?deal={request.POST['deal']}"
+    return redirect(url)
+
+
+@login_required
+def org_unit_edit(request: HttpRequest, pk: int, unit_pk: int | None = None) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    unit = get_object_or_404(customer.org_units, pk=unit_pk) if unit_pk else None
+    form = OrgUnitForm(request.POST or None, instance=unit, customer=customer)
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.org_unit_save(unit=form.instance, acting_user=request.user),
+        title=_("Org unit"),
+        success_url=lambda u: reverse("relationships:org_chart", args=[pk]),
+        cancel_url=reverse("relationships:org_chart", args=[pk]),
+        context={"customer": customer},
+    )
+
+
+@require_POST
+@login_required
+def org_unit_delete(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    unit = get_object_or_404(customer.org_units, pk=unit_pk)
+    try:
+        services.org_unit_delete(unit=unit, acting_user=request.user)
+        messages.success(request, _("Unit deleted."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("relationships:org_chart", pk=pk)
+
+
+# --- Contacts --------------------------------------------------------------
+
+
+@login_required
+def contact_list(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    show_left = request.GET.get("left") == "1"
+    contacts = customer.contacts.filter(is_active=not show_left).select_related("org_unit", "reports_to")
+    return _customer_page(
+        request,
+        customer,
+        "contacts",
+        "relationships/contact_list.html",
+        contacts=contacts,
+        show_left=show_left,
+    )
+
+
+@login_required
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    initial = {"reports_to": request.GET.get("reports_to"), "org_unit": request.GET.get("org_unit")}
+    form = ContactForm(request.POST or None, customer=customer, initial=initial)
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.contact_save(contact=form.instance, acting_user=request.user),
+        title=_("New contact at %(customer)s") % {"customer": customer.name},
+        success_url=lambda c: reverse("relationships:contact_detail", args=[c.pk]),
+        cancel_url=reverse("relationships:org_chart", args=[pk]),
+        context={"customer": customer},
+    )
+
+
+@login_required
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = contact_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = ContactForm(request.POST or None, instance=contact, customer=contact.customer)
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.contact_save(contact=form.instance, acting_user=request.user),
+        title=_("Edit %(name)s") % {"name": contact.name},
+        success_url=lambda c: reverse("relationships:contact_detail", args=[c.pk]),
+        cancel_url=reverse("relationships:contact_detail", args=[pk]),
+        context={"customer": contact.customer},
+    )
+
+
+@require_POST
+@login_required
+def contact_mark_left(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = contact_get_for_user(user=request.user, pk=pk, for_write=True)
+    services.contact_mark_left(contact=contact, acting_user=request.user)
+    messages.success(
+        request,
+        _("%(name)s is marked as having left; their reports moved up a level.") % {"name": contact.name},
+    )
+    return redirect("relationships:org_chart", pk=contact.customer_id)
+
+
+@login_required
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = contact_get_for_user(user=request.user, pk=pk)
+    relationships = contact.relationships.select_related("user").prefetch_related("stage_changes__changed_by")
+    return render(
+        request,
+        "relationships/contact_detail.html",
+        {
+            "contact": contact,
+            "customer": contact.customer,
+            "can_edit": can_edit_customer(request.user, contact.customer),
+            "assessment": CoachAssessment.objects.filter(contact=contact)
+            .select_related("assessed_by")
+            .first(),
+            "relationships": relationships,
+            "roles": contact.buying_roles.select_related("deal"),
+            "needs": contact.needs.all(),
+            "partnership": contact_partnership(contact=contact),
+            "timeline": customer_timeline(customer=contact.customer, contact=contact)[:50],
+            "stage_form": RelationshipStageForm(initial={"user": request.user.pk}),
+            "need_form": ContactNeedForm(),
+        },
+    )
+
+
+@login_required
+def coach_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = contact_get_for_user(user=request.user, pk=pk, for_write=True)
+    assessment = CoachAssessment.objects.filter(contact=contact).first() or CoachAssessment(contact=contact)
+    form = CoachAssessmentForm(request.POST or None, instance=assessment)
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.coach_assessment_save(assessment=form.instance, acting_user=request.user),
+        title=_("Coach assessment: %(name)s") % {"name": contact.name},
+        success_url=lambda a: reverse("relationships:contact_detail", args=[pk]),
+        cancel_url=reverse("relationships:contact_detail", args=[pk]),
+        context={"customer": contact.customer, "intro": "relationships/_coach_intro.html"},
+    )
+
+
+@require_POST
+@login_required
+def relationship_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = contact_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = RelationshipStageForm(request.POST)
+    if form.is_valid():
+        services.relationship_set_stage(contact=contact, acting_user=request.user, **form.cleaned_data)
+        messages.success(request, _("Relationship stage recorded."))
+    else:
+        messages.error(
+            request, _("The stage was not recorded: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+    return redirect("relationships:contact_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def need_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = contact_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = ContactNeedForm(request.POST, instance=ContactNeed(contact=contact))
+    if form.is_valid():
+        services.customer_child_save(obj=form.instance, acting_user=request.user)
+        messages.success(request, _("Need recorded."))
+    else:
+        messages.error(
+            request, _("The need was not recorded: %(errors)s") % {"errors": form.errors.as_text()}
+        )
+    return redirect("relationships:contact_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def need_delete(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
+    contact = contact_get_for_user(user=request.user, pk=pk, for_write=True)
+    services.customer_child_delete(obj=get_object_or_404(contact.needs, pk=need_pk), acting_user=request.user)
+    return redirect("relationships:contact_detail", pk=pk)
+
+
+# --- Buying roles ------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def buying_role_add(request: HttpRequest, pk: int, deal_pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    deal = get_object_or_404(customer_deals(user=request.user, customer=customer), pk=deal_pk)
+    form = BuyingRoleForm(request.POST, deal=deal)
+    if form.is_valid():
+        try:
+            services.buying_role_save(role=form.instance, acting_user=request.user)
+            messages.success(request, _("Buying role saved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("The role was not saved: %(errors)s") % {"errors": form.errors.as_text()})
+    return redirect(reverse("relationships:org_chart", args=[pk]) + f"?deal={deal.pk}")
+
+
+@require_POST
+@login_required
+def buying_role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    role = get_object_or_404(BuyingRole.objects.filter(contact__customer=customer), pk=role_pk)
+    services.buying_role_remove(role=role, acting_user=request.user)
+    messages.success(request, _("Buying role removed."))
+    return redirect(reverse("relationships:org_chart", args=[pk]) + f"?deal={role.deal_id}")
+
+
+# --- Interactions and pain points ---------------------------------------------
+
+
+@login_required
+def timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    page = Paginator(customer_timeline(customer=customer), 30).get_page(request.GET.get("page"))
+    return _customer_page(request, customer, "timeline", "relationships/timeline.html", page=page)
+
+
+@login_required
+def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = InteractionForm(
+        request.POST or None,
+        customer=customer,
+        deals=customer_deals(user=request.user, customer=customer),
+        initial={"participants": [request.user.pk], "deal": request.GET.get("deal")},
+    )
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.interaction_save(
+            interaction=form.instance,
+            contacts=list(form.cleaned_data["contacts"]),
+            participants=list(form.cleaned_data["participants"]),
+            acting_user=request.user,
+        ),
+        title=_("Record an interaction with %(customer)s") % {"customer": customer.name},
+        success_url=lambda i: reverse("relationships:timeline", args=[pk]),
+        cancel_url=reverse("relationships:timeline", args=[pk]),
+        context={"customer": customer},
+    )
+
+
+@require_POST
+@login_required
+def interaction_done(request: HttpRequest, pk: int, interaction_pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    interaction = get_object_or_404(customer.interactions, pk=interaction_pk)
+    services.interaction_complete_next_step(interaction=interaction, acting_user=request.user)
+    messages.success(request, _("Next step marked as done."))
+    return redirect(request.POST.get("next") or reverse("relationships:timeline", args=[pk]))
+
+
+@login_required
+def pain_points(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    points = list(customer.pain_points.select_related("raised_by", "behind"))
+    explicit = [p for p in points if p.kind == PainPoint.Kind.EXPLICIT]
+    hidden = [p for p in points if p.kind == PainPoint.Kind.HIDDEN]
+    groups = [(p, [h for h in hidden if h.behind_id == p.pk]) for p in explicit]
+    orphans = [h for h in hidden if h.behind_id is None]
+    totals: dict[str, int] = {}
+    for h in hidden:
+        if h.hidden_cost:
+            totals[h.currency] = totals.get(h.currency, 0) + h.hidden_cost
+    return _customer_page(
+        request,
+        customer,
+        "pain_points",
+        "relationships/pain_points.html",
+        groups=groups,
+        orphans=orphans,
+        totals=sorted(totals.items()),
+    )
+
+
+@login_required
+def pain_point_edit(request: HttpRequest, pk: int, point_pk: int | None = None) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    point = get_object_or_404(customer.pain_points, pk=point_pk) if point_pk else None
+    form = PainPointForm(request.POST or None, instance=point, customer=customer, initial=request.GET.dict())
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.customer_child_save(obj=form.instance, acting_user=request.user),
+        title=_("Pain point"),
+        success_url=lambda p: reverse("relationships:pain_points", args=[pk]),
+        cancel_url=reverse("relationships:pain_points", args=[pk]),
+        context={"customer": customer},
+    )
+
+
+@require_POST
+@login_required
+def pain_point_delete(request: HttpRequest, pk: int, point_pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    services.customer_child_delete(
+        obj=get_object_or_404(customer.pain_points, pk=point_pk), acting_user=request.user
+    )
+    messages.success(request, _("Pain point deleted."))
+    return redirect("relationships:pain_points", pk=pk)
