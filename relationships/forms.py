@@ -65,6 +65,8 @@ ORGANISATION_FIELDS = [
 class CustomerForm(StyledFormMixin, forms.ModelForm):
     """Master data and the two company-level profile layers, in fieldsets."""
 
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     fieldsets = [
         (_("Master data"), MASTER_FIELDS),
         (_("Environment conditions"), ENVIRONMENT_FIELDS),

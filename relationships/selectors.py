@@ -56,10 +56,14 @@ def customer_list_annotated(*, user: User) -> QuerySet[Customer]:
     """The customer list page's rows: counts of contacts and open deals."""
     from contracts.models import Deal
 
-    return customer_list(user=user).annotate(
-        contact_count=Count("contacts", filter=Q(contacts__is_active=True), distinct=True),
-        open_deal_count=Count("deals", filter=Q(deals__state__in=Deal.OPEN_STATES), distinct=True),
-        last_interaction=Max("interactions__occurred_at"),
+    return (
+        customer_list(user=user)
+        .annotate(
+            contact_count=Count("contacts", filter=Q(contacts__is_active=True), distinct=True),
+            open_deal_count=Count("deals", filter=Q(deals__state__in=Deal.OPEN_STATES), distinct=True),
+            last_interaction=Max("interactions__occurred_at"),
+        )
+        .order_by("name")
     )
 
 
@@ -86,6 +90,9 @@ def best_stages(*, contact_ids: list[int]) -> dict[int, int]:
     return dict(rows)
 
 
+LEAF_GROUP_MIN = 3
+
+
 @dataclass
 class ChartNode:
     contact: Contact
@@ -104,9 +111,17 @@ class ChartNode:
         return not self.children
 
     @property
-    def leaf_children(self) -> bool:
-        """Every child is a leaf: the chart stacks them vertically to stay narrow."""
-        return len(self.children) > 3 and all(c.is_leaf for c in self.children)
+    def leaf_group(self) -> list[ChartNode]:
+        """Children without reports of their own, when there are enough of them to
+        stack in one column: a team of forty stays one card wide."""
+        leaves = [c for c in self.children if c.is_leaf]
+        return leaves if len(leaves) >= LEAF_GROUP_MIN else []
+
+    @property
+    def branches(self) -> list[ChartNode]:
+        """The children drawn side by side: everyone not in the leaf group."""
+        grouped = {id(n) for n in self.leaf_group}
+        return [c for c in self.children if id(c) not in grouped]
 
     @property
     def size(self) -> int:

@@ -181,7 +181,9 @@ def buying_role_save(*, role: BuyingRole, acting_user: User) -> BuyingRole:
     _require_edit(acting_user, role.contact.customer)
     existing = BuyingRole.objects.filter(deal_id=role.deal_id, contact_id=role.contact_id, role=role.role)
     if role.pk is None and (found := existing.first()) is not None:
-        role.pk = found.pk  # the same contact in the same role: update attitude and influence
+        # The same person in the same role again: update attitude and influence.
+        found.attitude, found.influence, found.notes = role.attitude, role.influence, role.notes
+        role = found
     return _save(role)
 
 

@@ -16,6 +16,13 @@
     setCollapsed(node, Number(node.dataset.depth) >= collapseDepth);
   });
 
+  // Start with the top of the organisation in view, whatever its width.
+  const root = viewport.querySelector(".oc-tree > .oc-node > .oc-card");
+  if (root) {
+    const offset = root.getBoundingClientRect().left - viewport.getBoundingClientRect().left;
+    viewport.scrollLeft += offset + root.offsetWidth / 2 - viewport.clientWidth / 2;
+  }
+
   viewport.addEventListener("click", (event) => {
     const toggle = event.target.closest(".oc-toggle");
     if (toggle) setCollapsed(toggle.parentElement, !toggle.parentElement.classList.contains("collapsed"));

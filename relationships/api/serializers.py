@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from relationships.coverage import Coverage
+from relationships.models import (
+    BuyingRole,
+    CoachAssessment,
+    Contact,
+    Customer,
+    Interaction,
+    OrgUnit,
+    PainPoint,
+    Relationship,
+    StageChange,
+)
+
+
+class CustomerSerializer(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+
+    class Meta:
+        model = Customer
+        exclude = ["scorer_technical", "scorer_commercial", "scorer_brand"]
+        read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {"owner": {"required": False}}
+
+    def validate(self, attrs: dict) -> dict:
+        weights = [
+            attrs.get(name, getattr(self.instance, name, None) if self.instance else None)
+            for name in ("weight_technical", "weight_commercial", "weight_brand")
+        ]
+        if all(w is not None for w in weights) and sum(weights) != 100:
+            raise serializers.ValidationError(
+                {"weight_brand": "The technical, commercial and brand weights must add up to 100."}
+            )
+        return attrs
+
+
+class OrgUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "customer", "name", "parent"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    style_hint = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = "__all__"
+        read_only_fields = ["is_active", "created_at", "updated_at"]
+
+
+class BuyingRoleSerializer(serializers.ModelSerializer):
+    contact_name = serializers.CharField(source="contact.name", read_only=True)
+
+    class Meta:
+        model = BuyingRole
+        fields = ["id", "deal", "contact", "contact_name", "role", "attitude", "influence", "notes"]
+        validators = []  # the service updates an existing (deal, contact, role) instead of refusing it
+
+
+class CoachAssessmentSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+    criteria_met = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = CoachAssessment
+        fields = [
+            "id",
+            "contact",
+            "influence",
+            "influence_evidence",
+            "seniority",
+            "seniority_evidence",
+            "win_win",
+            "win_win_evidence",
+            "status",
+            "criteria_met",
+            "assessed_by",
+            "assessed_at",
+        ]
+        read_only_fields = ["assessed_by", "assessed_at"]
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StageChange
+        fields = ["from_stage", "to_stage", "changed_on", "changed_by", "note"]
+
+
+class RelationshipSerializer(serializers.ModelSerializer):
+    stage_changes = StageChangeSerializer(many=True, read_only=True)
+    note = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=300)
+    changed_on = serializers.DateField(write_only=True, required=False)
+
+    class Meta:
+        model = Relationship
+        fields = ["id", "user", "contact", "stage", "type", "since", "stage_changes", "note", "changed_on"]
+        read_only_fields = ["since"]
+        validators = []  # setting the stage of an existing pair updates it
+
+
+class InteractionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Interaction
+        exclude = ["created_by"]
+        read_only_fields = ["created_at", "next_step_done_at"]
+
+
+class PainPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PainPoint
+        fields = "__all__"
+        read_only_fields = ["created_at"]
+
+
+class RoleHolderSerializer(serializers.Serializer):
+    contact_id = serializers.IntegerField()
+    name = serializers.CharField()
+    layer = serializers.CharField()
+    attitude = serializers.CharField()
+    influence = serializers.CharField()
+    stage = serializers.IntegerField(allow_null=True)
+
+
+class RoleCoverageSerializer(serializers.Serializer):
+    role = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.IntegerField()
+    holders = RoleHolderSerializer(many=True)
+
+
+class CoachCoverageSerializer(serializers.Serializer):
+    contact_id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    criteria_met = serializers.IntegerField()
+    qualified = serializers.BooleanField()
+
+
+class CoverageSerializer(serializers.Serializer):
+    deal_id = serializers.IntegerField()
+    score = serializers.IntegerField(help_text="0–100; see docs/coverage.md for the rule.")
+    level = serializers.CharField()
+    roles = RoleCoverageSerializer(many=True)
+    coach = CoachCoverageSerializer()
+    layers = serializers.DictField(child=serializers.BooleanField())
+    gaps = serializers.ListField(child=serializers.CharField())
+
+    def to_representation(self, instance: Coverage) -> dict:
+        data = super().to_representation(instance)
+        data["layers"] = {str(k): v for k, v in instance.layers.items()}
+        return data

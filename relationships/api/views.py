@@ -1,0 +1,373 @@
+"""The relationships REST API. Reads are scoped by the same selectors as the
+pages; writes go through the same services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from contracts.models import Deal
+from contracts.selectors import deal_list
+from relationships import services
+from relationships.api import serializers as s
+from relationships.coverage import coverage_for_deals
+from relationships.filters import CustomerFilter
+from relationships.models import (
+    BuyingRole,
+    CoachAssessment,
+    Contact,
+    Customer,
+    Interaction,
+    OrgUnit,
+    PainPoint,
+    Relationship,
+)
+from relationships.selectors import customer_list
+
+
+def _run(write: Callable[[], object]) -> object:
+    """Run a service, turning its ValidationError into a 400 with field errors."""
+    try:
+        return write()
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        ) from exc
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Limits the choices of related fields to what the caller may see, so an
+    id outside their scope is "does not exist" (400), never a leak."""
+
+    def get_serializer(self, *args, **kwargs) -> serializers.Serializer:
+        serializer = super().get_serializer(*args, **kwargs)
+        if getattr(self, "swagger_fake_view", False) or not hasattr(serializer, "fields"):
+            return serializer
+        user = self.request.user
+        customers = customer_list(user=user)
+        choices = {
+            "customer": customers,
+            "contact": Contact.objects.filter(customer__in=customers),
+            "reports_to": Contact.objects.filter(customer__in=customers),
+            "raised_by": Contact.objects.filter(customer__in=customers),
+            "contacts": Contact.objects.filter(customer__in=customers),
+            "org_unit": OrgUnit.objects.filter(customer__in=customers),
+            "parent": OrgUnit.objects.filter(customer__in=customers),
+            "deal": deal_list(user=user),
+        }
+        for name, queryset in choices.items():
+            field = serializer.fields.get(name)
+            if field is None or field.read_only:
+                continue
+            target = getattr(field, "child_relation", field)
+            if getattr(target, "queryset", None) is not None and target.queryset.model is queryset.model:
+                target.queryset = queryset
+        return serializer
+
+
+class CustomerViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Customers, suppliers and partners. Never deleted: POST …/archive/ instead."""
+
+    serializer_class = s.CustomerSerializer
+    filterset_class = CustomerFilter
+    ordering_fields = ["name", "segment", "region", "updated_at"]
+
+    def get_queryset(self):  # noqa: ANN201
+        if getattr(self, "swagger_fake_view", False):
+            return Customer.objects.none()
+        return customer_list(user=self.request.user)
+
+    def perform_create(self, serializer: s.CustomerSerializer) -> None:
+        customer = Customer(**serializer.validated_data)
+        serializer.instance = _run(
+            lambda: services.customer_save(customer=customer, acting_user=self.request.user)
+        )
+
+    def perform_update(self, serializer: s.CustomerSerializer) -> None:
+        customer = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(customer, name, value)
+        _run(lambda: services.customer_save(customer=customer, acting_user=self.request.user))
+
+    @extend_schema(request=None, responses=s.CustomerSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: Request, pk: str) -> Response:
+        customer = _run(
+            lambda: services.customer_archive(customer=self.get_object(), acting_user=request.user)
+        )
+        return Response(s.CustomerSerializer(customer).data)
+
+
+class OrgUnitViewSet(viewsets.ModelViewSet, ScopedViewSet):
+    serializer_class = s.OrgUnitSerializer
+    filterset_fields = ["customer", "parent"]
+
+    def get_queryset(self):  # noqa: ANN201
+        if getattr(self, "swagger_fake_view", False):
+            return OrgUnit.objects.none()
+        return OrgUnit.objects.filter(customer__in=customer_list(user=self.request.user))
+
+    def perform_create(self, serializer: s.OrgUnitSerializer) -> None:
+        unit = OrgUnit(**serializer.validated_data)
+        serializer.instance = _run(lambda: services.org_unit_save(unit=unit, acting_user=self.request.user))
+
+    def perform_update(self, serializer: s.OrgUnitSerializer) -> None:
+        unit = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(unit, name, value)
+        _run(lambda: services.org_unit_save(unit=unit, acting_user=self.request.user))
+
+    def perform_destroy(self, instance: OrgUnit) -> None:
+        _run(lambda: services.org_unit_delete(unit=instance, acting_user=self.request.user))
+
+
+class ContactViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """People at customers. Someone who leaves is marked with POST …/left/, not deleted."""
+
+    serializer_class = s.ContactSerializer
+    filterset_fields = ["customer", "org_unit", "reports_to", "layer", "social_style", "is_active"]
+    search_fields = ["name", "title", "email"]
+    ordering_fields = ["name", "layer"]
+
+    def get_queryset(self):  # noqa: ANN201
+        if getattr(self, "swagger_fake_view", False):
+            return Contact.objects.none()
+        return Contact.objects.filter(customer__in=customer_list(user=self.request.user)).order_by("name")
+
+    def perform_create(self, serializer: s.ContactSerializer) -> None:
+        contact = Contact(**serializer.validated_data)
+        serializer.instance = _run(
+            lambda: services.contact_save(contact=contact, acting_user=self.request.user)
+        )
+
+    def perform_update(self, serializer: s.ContactSerializer) -> None:
+        contact = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(contact, name, value)
+        _run(lambda: services.contact_save(contact=contact, acting_user=self.request.user))
+
+    @extend_schema(request=None, responses=s.ContactSerializer)
+    @action(detail=True, methods=["post"])
+    def left(self, request: Request, pk: str) -> Response:
+        contact = _run(
+            lambda: services.contact_mark_left(contact=self.get_object(), acting_user=request.user)
+        )
+        return Response(s.ContactSerializer(contact).data)
+
+
+class BuyingRoleViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    ScopedViewSet,
+):
+    """Who plays which of the six buying roles on a deal. POSTing an existing
+    (deal, contact, role) updates its attitude and influence."""
+
+    serializer_class = s.BuyingRoleSerializer
+    filterset_fields = ["deal", "contact", "role", "attitude", "influence"]
+
+    def get_queryset(self):  # noqa: ANN201
+        if getattr(self, "swagger_fake_view", False):
+            return BuyingRole.objects.none()
+        return BuyingRole.objects.filter(
+            contact__customer__in=customer_list(user=self.request.user),
+            deal__in=deal_list(user=self.request.user),
+        ).select_related("contact")
+
+    def perform_create(self, serializer: s.BuyingRoleSerializer) -> None:
+        role = BuyingRole(**serializer.validated_data)
+        serializer.instance = _run(
+            lambda: services.buying_role_save(role=role, acting_user=self.request.user)
+        )
+
+    def perform_update(self, serializer: s.BuyingRoleSerializer) -> None:
+        role = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(role, name, value)
+        _run(lambda: services.buying_role_save(role=role, acting_user=self.request.user))
+
+    def perform_destroy(self, instance: BuyingRole) -> None:
+        _run(lambda: services.buying_role_remove(role=instance, acting_user=self.request.user))
+
+
+class CoachAssessmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """The three coach criteria per contact; `status` is coach only when all three hold with evidence."""
+
+    serializer_class = s.CoachAssessmentSerializer
+    filterset_fields = ["contact", "contact__customer"]
+
+    def get_queryset(self):  # noqa: ANN201
+        if getattr(self, "swagger_fake_view", False):
+            return CoachAssessment.objects.none()
+        return CoachAssessment.objects.filter(contact__customer__in=customer_list(user=self.request.user))
+
+    def perform_create(self, serializer: s.CoachAssessmentSerializer) -> None:
+        existing = CoachAssessment.objects.filter(contact=serializer.validated_data["contact"]).first()
+        assessment = existing or CoachAssessment()
+        for name, value in serializer.validated_data.items():
+            setattr(assessment, name, value)
+        serializer.instance = _run(
+            lambda: services.coach_assessment_save(assessment=assessment, acting_user=self.request.user)
+        )
+
+    def perform_update(self, serializer: s.CoachAssessmentSerializer) -> None:
+        assessment = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(assessment, name, value)
+        _run(lambda: services.coach_assessment_save(assessment=assessment, acting_user=self.request.user))
+
+
+class RelationshipViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+):
+    """Our people × contacts. POST sets the stage (creating the pair if needed) and dates the change."""
+
+    serializer_class = s.RelationshipSerializer
+    filterset_fields = ["user", "contact", "contact__customer", "stage", "type"]
+
+    def get_queryset(self):  # noqa: ANN201
+        if getattr(self, "swagger_fake_view", False):
+            return Relationship.objects.none()
+        return Relationship.objects.filter(
+            contact__customer__in=customer_list(user=self.request.user)
+        ).prefetch_related("stage_changes")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        relationship = _run(
+            lambda: services.relationship_set_stage(
+                contact=data["contact"],
+                user=data["user"],
+                stage=data["stage"],
+                type=data.get("type"),
+                note=data.get("note", ""),
+                changed_on=data.get("changed_on"),
+                acting_user=request.user,
+            )
+        )
+        relationship = self.get_queryset().get(pk=relationship.pk)
+        return Response(s.RelationshipSerializer(relationship).data, status=status.HTTP_201_CREATED)
+
+
+class InteractionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    ScopedViewSet,
+):
+    """Visits, calls, meetings, samples, admission tests, events, e-mails — with SPIN and FAB/V notes."""
+
+    serializer_class = s.InteractionSerializer
+    filterset_fields = ["customer", "deal", "kind", "next_step_owner"]
+    ordering_fields = ["occurred_at", "next_step_due"]
+
+    def get_queryset(self):  # noqa: ANN201
+        if getattr(self, "swagger_fake_view", False):
+            return Interaction.objects.none()
+        return Interaction.objects.filter(
+            customer__in=customer_list(user=self.request.user)
+        ).prefetch_related("contacts", "participants")
+
+    def _save(self, serializer: s.InteractionSerializer, interaction: Interaction) -> None:
+        data = dict(serializer.validated_data)
+        contacts = data.pop("contacts", None)
+        participants = data.pop("participants", None)
+        for name, value in data.items():
+            setattr(interaction, name, value)
+        serializer.instance = _run(
+            lambda: services.interaction_save(
+                interaction=interaction,
+                contacts=list(
+                    contacts if contacts is not None else interaction.contacts.all() if interaction.pk else []
+                ),
+                participants=list(
+                    participants
+                    if participants is not None
+                    else interaction.participants.all()
+                    if interaction.pk
+                    else []
+                ),
+                acting_user=self.request.user,
+            )
+        )
+
+    def perform_create(self, serializer: s.InteractionSerializer) -> None:
+        self._save(serializer, Interaction())
+
+    def perform_update(self, serializer: s.InteractionSerializer) -> None:
+        self._save(serializer, serializer.instance)
+
+    @extend_schema(request=None, responses=s.InteractionSerializer)
+    @action(detail=True, methods=["post"], url_path="complete-next-step")
+    def complete_next_step(self, request: Request, pk: str) -> Response:
+        interaction = _run(
+            lambda: services.interaction_complete_next_step(
+                interaction=self.get_object(), acting_user=request.user
+            )
+        )
+        return Response(s.InteractionSerializer(interaction).data)
+
+
+class PainPointViewSet(viewsets.ModelViewSet, ScopedViewSet):
+    serializer_class = s.PainPointSerializer
+    filterset_fields = ["customer", "kind", "cost_category"]
+
+    def get_queryset(self):  # noqa: ANN201
+        if getattr(self, "swagger_fake_view", False):
+            return PainPoint.objects.none()
+        return PainPoint.objects.filter(customer__in=customer_list(user=self.request.user))
+
+    def perform_create(self, serializer: s.PainPointSerializer) -> None:
+        point = PainPoint(**serializer.validated_data)
+        serializer.instance = _run(
+            lambda: services.customer_child_save(obj=point, acting_user=self.request.user)
+        )
+
+    def perform_update(self, serializer: s.PainPointSerializer) -> None:
+        point = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(point, name, value)
+        _run(lambda: services.customer_child_save(obj=point, acting_user=self.request.user))
+
+    def perform_destroy(self, instance: PainPoint) -> None:
+        _run(lambda: services.customer_child_delete(obj=instance, acting_user=self.request.user))
+
+
+@extend_schema(responses=s.CoverageSerializer)
+@api_view(["GET"])
+def coverage(request: Request, deal_id: int) -> Response:
+    """Relationship coverage of one deal: roles, coach, layers, 0–100 score and plain-language gaps."""
+    deal: Deal = get_object_or_404(deal_list(user=request.user), pk=deal_id)
+    return Response(s.CoverageSerializer(coverage_for_deals([deal])[deal.pk]).data)

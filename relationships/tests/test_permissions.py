@@ -1,0 +1,103 @@
+"""Who can see and change a customer owned by `rep` (East team): one table,
+run against the pages and the API alike."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from relationships.tests.factories import ContactFactory, CustomerFactory
+
+# actor: (view, edit, archive) — 200/302 allowed, 403 refused, 404 outside scope
+MATRIX = {
+    "rep": ("ok", "ok", 403),
+    "teammate": ("ok", "ok", 403),
+    "manager": ("ok", "ok", "ok"),
+    "outsider": (404, 404, 404),
+    "finance": ("ok", 403, 403),
+    "legal": ("ok", 403, 403),
+    "admin_user": ("ok", "ok", "ok"),
+}
+CASES = [
+    (actor, action, expected)
+    for actor, row in MATRIX.items()
+    for action, expected in zip(("view", "edit", "archive"), row, strict=True)
+]
+
+
+def outcome(status: int) -> object:
+    return "ok" if status in (200, 201, 302) else status
+
+
+@pytest.fixture
+def everyone(rep, teammate, manager, outsider, finance, legal, admin_user):
+    return locals()
+
+
+@pytest.fixture
+def customer(rep):
+    return CustomerFactory(owner=rep, name="Acme Client")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("actor", "action", "expected"), CASES)
+def test_customer_pages(client, everyone, customer, actor, action, expected):
+    client.force_login(everyone[actor])
+    if action == "view":
+        response = client.get(reverse("relationships:customer_detail", args=[customer.pk]))
+    elif action == "edit":
+        response = client.get(reverse("relationships:customer_edit", args=[customer.pk]))
+    else:
+        response = client.post(reverse("relationships:customer_archive", args=[customer.pk]))
+
+    assert outcome(response.status_code) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("actor", "action", "expected"), CASES)
+def test_customer_api(everyone, customer, actor, action, expected):
+    api = APIClient()
+    api.force_authenticate(everyone[actor])
+    url = reverse("api:customer-detail", args=[customer.pk])
+    if action == "view":
+        response = api.get(url)
+    elif action == "edit":
+        response = api.patch(url, {"notes": "Changed"}, format="json")
+    else:
+        response = api.post(reverse("api:customer-archive", args=[customer.pk]))
+
+    assert outcome(response.status_code) == expected
+
+
+@pytest.mark.django_db
+def test_rep_does_not_see_another_teams_customer_in_lists(client, rep, outsider):
+    CustomerFactory(owner=outsider, name="Northern Secret Ltd")
+    CustomerFactory(owner=rep, name="Own Client Ltd")
+    client.force_login(rep)
+
+    page = client.get(reverse("relationships:customer_list")).content.decode()
+
+    assert "Own Client Ltd" in page
+    assert "Northern Secret Ltd" not in page
+
+
+@pytest.mark.django_db
+def test_contact_of_another_team_is_404_on_page_and_api(client, rep, outsider):
+    contact = ContactFactory(customer=CustomerFactory(owner=outsider))
+    client.force_login(rep)
+    api = APIClient()
+    api.force_authenticate(rep)
+
+    assert client.get(reverse("relationships:contact_detail", args=[contact.pk])).status_code == 404
+    assert api.get(reverse("api:contact-detail", args=[contact.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_rep_cannot_create_a_contact_at_another_teams_customer_through_the_api(rep, outsider):
+    foreign = CustomerFactory(owner=outsider)
+    api = APIClient()
+    api.force_authenticate(rep)
+
+    response = api.post(reverse("api:contact-list"), {"customer": foreign.pk, "name": "Spy"}, format="json")
+
+    assert response.status_code == 400
+    assert "customer" in response.json()
