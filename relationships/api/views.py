@@ -192,10 +192,14 @@ class BuyingRoleViewSet(
     def get_queryset(self):  # noqa: ANN201
         if getattr(self, "swagger_fake_view", False):
             return BuyingRole.objects.none()
-        return BuyingRole.objects.filter(
-            contact__customer__in=customer_list(user=self.request.user),
-            deal__in=deal_list(user=self.request.user),
-        ).select_related("contact")
+        return (
+            BuyingRole.objects.filter(
+                contact__customer__in=customer_list(user=self.request.user),
+                deal__in=deal_list(user=self.request.user),
+            )
+            .select_related("contact")
+            .order_by("deal_id", "role", "pk")
+        )
 
     def perform_create(self, serializer: s.BuyingRoleSerializer) -> None:
         role = BuyingRole(**serializer.validated_data)
@@ -228,7 +232,9 @@ class CoachAssessmentViewSet(
     def get_queryset(self):  # noqa: ANN201
         if getattr(self, "swagger_fake_view", False):
             return CoachAssessment.objects.none()
-        return CoachAssessment.objects.filter(contact__customer__in=customer_list(user=self.request.user))
+        return CoachAssessment.objects.filter(
+            contact__customer__in=customer_list(user=self.request.user)
+        ).order_by("pk")
 
     def perform_create(self, serializer: s.CoachAssessmentSerializer) -> None:
         existing = CoachAssessment.objects.filter(contact=serializer.validated_data["contact"]).first()
@@ -257,9 +263,11 @@ class RelationshipViewSet(
     def get_queryset(self):  # noqa: ANN201
         if getattr(self, "swagger_fake_view", False):
             return Relationship.objects.none()
-        return Relationship.objects.filter(
-            contact__customer__in=customer_list(user=self.request.user)
-        ).prefetch_related("stage_changes")
+        return (
+            Relationship.objects.filter(contact__customer__in=customer_list(user=self.request.user))
+            .prefetch_related("stage_changes")
+            .order_by("pk")
+        )
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
