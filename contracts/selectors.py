@@ -2,18 +2,245 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import scope_users
-from contracts.models import Deal
+from contracts import conditions as c
+from contracts import permissions as p
+from contracts.models import (
+    ApprovalRequest,
+    ApprovalStep,
+    Concession,
+    ContractVersion,
+    Deal,
+    Milestone,
+    RiskPolicy,
+)
+
+TRANSITION_LABELS: dict[str, Promise] = {
+    "qualify": _("Qualify"),
+    "start_bidding": _("Start bidding"),
+    "start_negotiation": _("Start negotiation"),
+    "submit_for_approval": _("Submit for approval"),
+    "approve": _("Approve"),
+    "reject_approval": _("Reject approval"),
+    "sign": _("Mark signed"),
+    "start_execution": _("Start execution"),
+    "accept_preliminarily": _("Preliminary acceptance"),
+    "accept_finally": _("Final acceptance"),
+    "close": _("Close"),
+    "lose": _("Mark lost"),
+    "cancel": _("Cancel"),
+    "dispute": _("Open dispute"),
+    "resolve_dispute": _("Resolve dispute"),
+    "amend": _("Amend"),
+}
+TRANSITION_NAMES = tuple(TRANSITION_LABELS)
 
 
 def deal_list(*, user: User) -> QuerySet[Deal]:
-    """Deals the user may see: owned within their scope; company-wide for
-    admin, finance and legal."""
-    deals = Deal.objects.select_related("customer", "owner")
+    """Deals the user may see: owned within their scope, or on their iron
+    triangle; company-wide for admin, finance and legal."""
+    deals = Deal.objects.select_related(
+        "customer", "owner", "owner__department", "solution_owner", "delivery_owner"
+    )
     if user.has_role(Role.ADMIN, Role.FINANCE, Role.LEGAL):
         return deals
-    return deals.filter(Q(owner__in=scope_users(user=user)))
+    return deals.filter(Q(owner__in=scope_users(user=user)) | Q(solution_owner=user) | Q(delivery_owner=user))
+
+
+def deal_get_for_user(*, user: User, pk: int, for_write: bool = False) -> Deal:
+    deal = get_object_or_404(deal_list(user=user), pk=pk)  # 404 outside scope
+    if for_write and not p.can_work_deal(user, deal):
+        raise PermissionDenied
+    return deal
+
+
+# --- Transitions -------------------------------------------------------------
+
+
+def _fsm_transitions(deal: Deal) -> dict:
+    """name -> django-fsm Transition from the deal's current state (if any)."""
+    found = {}
+    for name in TRANSITION_NAMES:
+        fsm_meta = getattr(type(deal), name)._django_fsm
+        if fsm_meta.has_transition(deal.state):
+            found[name] = fsm_meta.get_transition(deal.state)
+    return found
+
+
+def transition_refusal(deal: Deal, name: str, user: User, *, system: bool = False) -> dict[str, str]:
+    """Why `user` cannot take transition `name` now ({} when they can)."""
+    transition = _fsm_transitions(deal).get(name)
+    if transition is None:
+        return {
+            "state": str(
+                _("“%(transition)s” is not possible from “%(state)s”.")
+                % {"transition": TRANSITION_LABELS.get(name, name), "state": deal.get_state_display()}
+            )
+        }
+    if not system and not transition.has_perm(deal, user):
+        return {"permission": str(_("You may not do this on this deal."))}
+    return c.explain(deal, transition.conditions)
+
+
+@dataclass(frozen=True)
+class TransitionOption:
+    name: str
+    label: str
+    target: str
+    reasons: dict[str, str]
+    needs_reason: bool
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+
+def transition_options(deal: Deal, user: User) -> list[TransitionOption]:
+    """The transitions from the current state this user might take, with the
+    reasons each is unavailable. Transitions they have no permission for,
+    and those only the approval chain takes, are left out."""
+    options = []
+    for name, transition in _fsm_transitions(deal).items():
+        if transition.custom.get("system"):
+            continue
+        if not transition.has_perm(deal, user):
+            continue
+        target = transition.target if isinstance(transition.target, str) else deal.state_before_dispute
+        options.append(
+            TransitionOption(
+                name=name,
+                label=str(TRANSITION_LABELS[name]),
+                target=target,
+                reasons=c.explain(deal, transition.conditions),
+                needs_reason=bool(transition.custom.get("needs_reason")),
+            )
+        )
+    order = {name: index for index, name in enumerate(TRANSITION_NAMES)}
+    return sorted(options, key=lambda o: order[o.name])
+
+
+# --- Pages -------------------------------------------------------------------
+
+
+def next_milestones(deals: list[Deal]) -> dict[int, Milestone]:
+    """The earliest open milestone of each deal, in one query."""
+    nearest: dict[int, Milestone] = {}
+    for milestone in Milestone.objects.filter(
+        deal__in=[d.pk for d in deals], done_date__isnull=True
+    ).order_by("due_date", "pk"):
+        nearest.setdefault(milestone.deal_id, milestone)
+    return nearest
+
+
+def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[dict]:
+    """Columns of open deals by state, each card with coverage and next milestone."""
+    from relationships.coverage import coverage_for_deals
+
+    deals = list((deals if deals is not None else deal_list(user=user)).filter(state__in=Deal.OPEN_STATES))
+    coverage = coverage_for_deals(deals)
+    nearest = next_milestones(deals)
+    columns = []
+    for state in Deal.OPEN_STATES:
+        cards = [
+            {"deal": d, "coverage": coverage.get(d.pk), "next_milestone": nearest.get(d.pk)}
+            for d in deals
+            if d.state == state
+        ]
+        columns.append(
+            {
+                "state": state,
+                "label": Deal.State(state).label,
+                "cards": cards,
+                "total": sum((d["deal"].amount for d in cards), Decimal(0)),
+            }
+        )
+    return columns
+
+
+def approval_inbox(*, user: User) -> QuerySet[ApprovalStep]:
+    """Active steps waiting for this user's decision."""
+    return (
+        ApprovalStep.objects.filter(status=ApprovalStep.Status.ACTIVE, approvers=user)
+        .exclude(decisions__approver=user)
+        .select_related("request__deal__customer", "request__deal__owner", "request__change_request")
+        .order_by("request__created_at")
+    )
+
+
+def approval_history(*, deal: Deal) -> list[ApprovalRequest]:
+    return list(
+        deal.approval_requests.select_related("policy", "change_request").prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=ApprovalStep.objects.prefetch_related("approvers", "decisions__approver").order_by(
+                    "order"
+                ),
+            )
+        )
+    )
+
+
+def contract_versions(*, deal: Deal) -> list[ContractVersion]:
+    return list(deal.versions.select_related("template", "created_by").prefetch_related("clauses"))
+
+
+@dataclass(frozen=True)
+class ConcessionPoint:
+    concession: Concession
+    cumulative: Decimal
+    too_large: bool
+
+
+def concession_path(*, deal: Deal, policy: RiskPolicy | None = None) -> list[ConcessionPoint]:
+    """Our concessions in date order with the cumulative discount, flagging
+    any single step above the policy's maximum."""
+    limit = (policy or RiskPolicy.current()).max_concession_step_percent
+    total = Decimal(0)
+    points = []
+    for concession in deal.concessions.select_related("issue").order_by("date", "pk"):
+        if concession.party == Concession.Party.US:
+            total += concession.discount_step
+        points.append(
+            ConcessionPoint(
+                concession,
+                total,
+                concession.party == Concession.Party.US and concession.discount_step > limit,
+            )
+        )
+    return points
+
+
+def concession_chart(points: list[ConcessionPoint], *, width: int = 560, height: int = 200) -> dict:
+    """Coordinates for the server-drawn SVG chart of the cumulative discount."""
+    ours = [pt for pt in points if pt.concession.party == Concession.Party.US]
+    if not ours:
+        return {}
+    top = max(max(pt.cumulative for pt in ours), Decimal(1))
+    pad = 30
+    step_x = (width - 2 * pad) / max(len(ours), 1)
+    coords = []
+    for index, pt in enumerate(ours, start=1):
+        x = pad + step_x * index
+        y = height - pad - float(pt.cumulative / top) * (height - 2 * pad)
+        coords.append({"x": round(x, 1), "y": round(y, 1), "point": pt})
+    line = f"{pad},{height - pad} " + " ".join(f"{pt['x']},{pt['y']}" for pt in coords)
+    return {
+        "width": width,
+        "height": height,
+        "pad": pad,
+        "points": coords,
+        "line": line,
+        "top": top,
+        "baseline": height - pad,
+    }

@@ -1,0 +1,81 @@
+"""Who may do what to a deal: plain predicates, `can_<verb>(user, obj) -> bool`.
+
+Scope follows accounts.selectors: a rep works on their own and their team's
+deals, a manager on their department tree's, admin on all; finance reads
+every deal and legal every deal's contract text and the template library.
+The iron triangle (solution and delivery owner) always sees and works on
+its deals.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from accounts.models import User
+from accounts.roles import Role
+
+if TYPE_CHECKING:
+    from contracts.models import ApprovalStep, Deal
+
+
+def _in_department_scope(user: User, owner: User) -> bool:
+    if user.department_id is None or owner.department_id is None:
+        return False
+    if user.has_role(Role.SALES_MANAGER):
+        return owner.department.path.startswith(user.department.path)
+    return owner.department_id == user.department_id
+
+
+def is_team_member(user: User, deal: Deal) -> bool:
+    return user.pk in (deal.owner_id, deal.solution_owner_id, deal.delivery_owner_id)
+
+
+def can_view_deal(user: User, deal: Deal) -> bool:
+    if user.has_role(Role.ADMIN, Role.FINANCE, Role.LEGAL) or is_team_member(user, deal):
+        return True
+    return _in_department_scope(user, deal.owner)
+
+
+def can_work_deal(user: User, deal: Deal) -> bool:
+    """Edit the deal and take its everyday transitions."""
+    if user.has_role(Role.ADMIN) or is_team_member(user, deal):
+        return True
+    return user.has_role(Role.SALES_REP, Role.SALES_MANAGER) and _in_department_scope(user, deal.owner)
+
+
+def can_manage_deal(user: User, deal: Deal) -> bool:
+    """Cancel, close, resolve disputes, decide changes: managers over the owner, and admin."""
+    if user.has_role(Role.ADMIN):
+        return True
+    return user.has_role(Role.SALES_MANAGER) and _in_department_scope(user, deal.owner)
+
+
+def can_edit_contract_text(user: User, deal: Deal) -> bool:
+    return user.has_role(Role.LEGAL) or can_work_deal(user, deal)
+
+
+def can_edit_templates(user: User) -> bool:
+    return user.has_role(Role.ADMIN, Role.LEGAL)
+
+
+def can_decide_step(user: User, step: ApprovalStep) -> bool:
+    """An approver of an active step who has not decided yet."""
+    if step.status != step.Status.ACTIVE:
+        return False
+    approver_ids = {u.pk for u in step.approvers.all()}
+    decided = {d.approver_id for d in step.decisions.all()}
+    return user.pk in approver_ids and user.pk not in decided
+
+
+def is_system(user: User, deal: Deal) -> bool:
+    """Transitions only the approval chain takes, never a person directly."""
+    return False
+
+
+# django-fsm calls permission(instance, user); ours read (user, instance).
+def fsm(predicate):  # noqa: ANN001, ANN201
+    def permission(deal: Deal, user: User) -> bool:
+        return predicate(user, deal)
+
+    permission.__name__ = predicate.__name__
+    return permission
