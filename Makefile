@@ -57,6 +57,8 @@ messages: venv
 	done
 	DEBUG=1 $(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete $(foreach a,$(APPS),--ignore '$(a)/*') \
 	  --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/*' --ignore 'bench/*'
+	DEBUG=1 $(BIN)/python manage.py makemessages --domain djangojs --locale zh_Hans --no-obsolete \
+	  --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'static/vendor/*' --ignore 'staticfiles/*'
 	DEBUG=1 $(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
 # Copy the pinned npm packages (package.json) into static/vendor.

@@ -195,6 +195,8 @@ def customer_profile_sections(*, customer: Customer) -> list[tuple[str, list[tup
     for title, names in CustomerForm.fieldsets[1:]:
         rows = []
         for name in names:
+            if name.startswith(("weight_", "scorer_")):
+                continue  # shown together as the bid scoring card
             field = Customer._meta.get_field(name)
             value = getattr(customer, name)
             if field.choices:

@@ -10,9 +10,10 @@ from django.conf import settings
 
 CATALOGUES = sorted(
     po
-    for po in settings.BASE_DIR.glob("*/locale/zh_Hans/LC_MESSAGES/django.po")
+    for pattern in ("*/locale/zh_Hans/LC_MESSAGES/django*.po", "locale/zh_Hans/LC_MESSAGES/django*.po")
+    for po in settings.BASE_DIR.glob(pattern)
     if not po.is_relative_to(settings.BASE_DIR / ".venv")
-) + [settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"]
+)
 ENTRY = re.compile(r'^(#, .*\n)?msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.MULTILINE)
 
 

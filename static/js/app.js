@@ -12,3 +12,21 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Long selects (hundreds of contacts) get a filter box above them.
+const LONG_SELECT = 15;
+document.querySelectorAll("select").forEach((select) => {
+  if (select.options.length <= LONG_SELECT || select.dataset.autosubmit !== undefined) return;
+  const filter = document.createElement("input");
+  filter.type = "search";
+  filter.className = "form-control form-control-sm mb-1 select-filter";
+  filter.placeholder = gettext("Filter…");
+  filter.setAttribute("aria-label", filter.placeholder);
+  filter.addEventListener("input", () => {
+    const term = filter.value.trim().toLowerCase();
+    for (const option of select.options) {
+      option.hidden = term !== "" && option.value !== "" && !option.text.toLowerCase().includes(term) && !option.selected;
+    }
+  });
+  select.before(filter);
+});
