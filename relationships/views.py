@@ -206,10 +206,12 @@ def contact_move(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     else:
+        # Dropped on a unit: the person changes unit and keeps their manager.
+        to_unit = request.POST.get("target") == "unit"
         try:
             services.contact_move(
                 contact=contact,
-                reports_to=form.cleaned_data["reports_to"],
+                reports_to=contact.reports_to if to_unit else form.cleaned_data["reports_to"],
                 org_unit=form.cleaned_data["org_unit"],
                 acting_user=request.user,
             )

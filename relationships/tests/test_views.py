@@ -206,3 +206,18 @@ def test_assign_buying_role_from_the_org_chart(client, rep, customer):
 
     role = BuyingRole.objects.get()
     assert (role.role, role.attitude) == ("purchaser", "neutral")
+
+
+@pytest.mark.django_db
+def test_dropping_a_card_on_a_unit_keeps_the_manager(client, rep, customer):
+    from relationships.tests.factories import OrgUnitFactory
+
+    boss = ContactFactory(customer=customer)
+    worker = ContactFactory(customer=customer, reports_to=boss)
+    unit = OrgUnitFactory(customer=customer)
+    client.force_login(rep)
+
+    client.post(reverse("relationships:contact_move", args=[worker.pk]), {"org_unit": unit.pk, "target": "unit"})
+
+    worker.refresh_from_db()
+    assert (worker.reports_to, worker.org_unit) == (boss, unit)

@@ -66,10 +66,10 @@
   if (viewport.dataset.canEdit !== "1") return;
   const form = document.getElementById("oc-move-form");
   const urlFor = (id) => viewport.dataset.moveUrlTemplate.replace("/0/", `/${id}/`);
-  const move = (contactId, managerId, question) => {
+  const move = (contactId, fields, question) => {
     if (!window.confirm(question)) return;
     form.action = urlFor(contactId);
-    form.elements.reports_to.value = managerId || "";
+    for (const name of ["reports_to", "org_unit", "target"]) form.elements[name].value = fields[name] || "";
     form.requestSubmit();
   };
   let dragged = null;
@@ -98,7 +98,8 @@
       if (!dragged || dragged === card) return;
       const who = dragged.querySelector(".oc-name").textContent.trim();
       const to = card.querySelector(".oc-name").textContent.trim();
-      move(dragged.dataset.contact, card.dataset.contact, viewport.dataset.confirmMove.replace("%(who)s", who).replace("%(to)s", to));
+      const question = viewport.dataset.confirmMove.replace("%(who)s", who).replace("%(to)s", to);
+      move(dragged.dataset.contact, { reports_to: card.dataset.contact, target: "manager" }, question);
     });
   });
   viewport.addEventListener("dragover", (event) => event.preventDefault());
@@ -106,6 +107,22 @@
     if (!dragged || event.target.closest(".oc-card")) return;
     event.preventDefault();
     const who = dragged.querySelector(".oc-name").textContent.trim();
-    move(dragged.dataset.contact, "", viewport.dataset.confirmTop.replace("%(who)s", who));
+    move(dragged.dataset.contact, { target: "manager" }, viewport.dataset.confirmTop.replace("%(who)s", who));
+  });
+  document.querySelectorAll("[data-unit]").forEach((unit) => {
+    unit.addEventListener("dragover", (event) => {
+      if (!dragged) return;
+      event.preventDefault();
+      unit.classList.add("oc-drop-unit");
+    });
+    unit.addEventListener("dragleave", () => unit.classList.remove("oc-drop-unit"));
+    unit.addEventListener("drop", (event) => {
+      event.preventDefault();
+      unit.classList.remove("oc-drop-unit");
+      if (!dragged) return;
+      const who = dragged.querySelector(".oc-name").textContent.trim();
+      const question = viewport.dataset.confirmUnit.replace("%(who)s", who).replace("%(to)s", unit.dataset.unitName);
+      move(dragged.dataset.contact, { org_unit: unit.dataset.unit, target: "unit" }, question);
+    });
   });
 })();
