@@ -209,6 +209,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several fields get one name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "RelationshipTypeEnum": "relationships.models.RelationshipType",
+        "RelationshipStageEnum": "relationships.models.Stage",
+    },
 }
 
 # --- Celery -------------------------------------------------------------
