@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 CURRENCY_DEFAULT = "CNY"
@@ -502,7 +503,7 @@ class Interaction(models.Model):
     class Kind(models.TextChoices):
         VISIT = "visit", _("Visit")
         CALL = "call", _("Call")
-        MEETING = "meeting", _("Meeting")
+        MEETING = "meeting", pgettext_lazy("interaction kind", "Meeting")
         SAMPLE = "sample", _("Sample")
         ADMISSION_TEST = "admission_test", _("Admission test")
         EVENT = "event", _("Event")

@@ -217,7 +217,9 @@ def test_dropping_a_card_on_a_unit_keeps_the_manager(client, rep, customer):
     unit = OrgUnitFactory(customer=customer)
     client.force_login(rep)
 
-    client.post(reverse("relationships:contact_move", args=[worker.pk]), {"org_unit": unit.pk, "target": "unit"})
+    client.post(
+        reverse("relationships:contact_move", args=[worker.pk]), {"org_unit": unit.pk, "target": "unit"}
+    )
 
     worker.refresh_from_db()
     assert (worker.reports_to, worker.org_unit) == (boss, unit)
