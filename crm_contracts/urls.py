@@ -9,6 +9,7 @@ api_patterns = [
     path("", include("accounts.api.urls")),
     path("", include("relationships.api.urls")),
     path("", include("contracts.api.urls")),
+    path("", include("finance.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -19,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("customers/", include("relationships.urls")),
     path("deals/", include("contracts.urls")),
+    path("finance/", include("finance.urls")),
     path("api/", include((api_patterns, "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from contracts.demo import load_demo_contracts
+from finance.demo import load_demo_finance
 from relationships.demo import load_demo_relationships, load_demo_roles
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             customers = load_demo_relationships(users=users)
             deals = load_demo_contracts(users=users, customers=customers)
             load_demo_roles(users=users, customers=customers, deals=deals)
+            load_demo_finance(users=users, customers=customers, deals=deals)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for user in users.values():
             role = user.primary_role.label if user.primary_role else "-"
