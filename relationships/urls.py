@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.customer_detail, name="customer_detail"),
     path("<int:pk>/edit/", views.customer_edit, name="customer_edit"),
     path("<int:pk>/archive/", views.customer_archive, name="customer_archive"),
+    path("<int:pk>/history/", views.customer_history, name="customer_history"),
     path("<int:pk>/org-chart/", views.org_chart_view, name="org_chart"),
     path("<int:pk>/units/new/", views.org_unit_edit, name="org_unit_create"),
     path("<int:pk>/units/<int:unit_pk>/", views.org_unit_edit, name="org_unit_edit"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import scope_users
+from crm_contracts.history import history_entries
 from relationships import services
 from relationships.coverage import coverage_for_deals
 from relationships.filters import CustomerFilter
@@ -174,6 +175,14 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Org chart -------------------------------------------------------------
+
+
+@login_required
+def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    return _customer_page(
+        request, customer, "history", "relationships/customer_history.html", entries=history_entries(customer)
+    )
 
 
 @login_required
@@ -338,6 +347,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": customer_timeline(customer=contact.customer, contact=contact)[:50],
             "stage_form": RelationshipStageForm(initial={"user": request.user.pk}),
             "need_form": ContactNeedForm(),
+            "history": history_entries(contact, limit=20),
         },
     )
 

@@ -223,3 +223,27 @@ def test_dropping_a_card_on_a_unit_keeps_the_manager(client, rep, customer):
 
     worker.refresh_from_db()
     assert (worker.reports_to, worker.org_unit) == (boss, unit)
+
+
+@pytest.mark.django_db
+def test_customer_history_shows_who_changed_what(client, rep, manager, customer):
+    client.force_login(rep)
+    data = {
+        "name": "Huadong Grid",
+        "kind": "customer",
+        "status": "active",
+        "segment": "strategic",
+        "customer_type": "enterprise",
+        "relationship_type": "general",
+        "owner": rep.pk,
+        "weight_technical": 50,
+        "weight_commercial": 40,
+        "weight_brand": 10,
+    }
+    client.post(reverse("relationships:customer_edit", args=[customer.pk]), data)
+
+    page = client.get(reverse("relationships:customer_history", args=[customer.pk])).content.decode()
+
+    assert str(rep) in page
+    assert "Strategic" in page
+    assert "Active" in page
