@@ -36,6 +36,10 @@ def can_view_deal(user: User, deal: Deal) -> bool:
     return _in_department_scope(user, deal.owner)
 
 
+def can_create_deal(user: User) -> bool:
+    return user.has_role(Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN)
+
+
 def can_work_deal(user: User, deal: Deal) -> bool:
     """Edit the deal and take its everyday transitions."""
     if user.has_role(Role.ADMIN) or is_team_member(user, deal):

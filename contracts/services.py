@@ -74,7 +74,8 @@ def _require(allowed: bool) -> None:
 
 
 def _full_save(obj: Any, **kwargs) -> Any:
-    obj.full_clean()
+    # The protected FSM field refuses the assignment full_clean makes; transitions guard it.
+    obj.full_clean(exclude=["state"] if isinstance(obj, Deal) else None)
     obj.save(**kwargs)
     return obj
 

@@ -1,5 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from contracts import views
 
 app_name = "contracts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.deal_list_view, name="deal_list"),
+    path("board/", views.deal_board, name="deal_board"),
+    path("new/", views.deal_create, name="deal_create"),
+    path("approvals/", views.approval_inbox_view, name="approval_inbox"),
+    path("approvals/<int:step_pk>/", views.approval_decide, name="approval_decide"),
+    path("<int:pk>/", views.deal_detail, name="deal_detail"),
+    path("<int:pk>/edit/", views.deal_edit, name="deal_edit"),
+    path("<int:pk>/team/edit/", views.team_edit, name="team_edit"),
+    path("<int:pk>/terms/edit/", views.terms_edit, name="terms_edit"),
+    path("<int:pk>/transitions/<slug:name>/", views.deal_transition_view, name="deal_transition"),
+    path("<int:pk>/lines/new/", views.line_item_edit, name="line_item_create"),
+    path("<int:pk>/lines/<int:line_pk>/", views.line_item_edit, name="line_item_edit"),
+    path("<int:pk>/lines/<int:line_pk>/delete/", views.line_item_delete, name="line_item_delete"),
+    path("<int:pk>/quotes/new/", views.quote_create, name="quote_create"),
+    path("<int:pk>/quotes/compare/", views.quote_compare, name="quote_compare"),
+    path("<int:pk>/quotes/<int:quote_pk>/", views.quote_print, name="quote_print"),
+    path("<int:pk>/quotes/<int:quote_pk>/accept/", views.quote_accept, name="quote_accept"),
+    path("<int:pk>/versions/new/", views.version_create, name="version_create"),
+    path("<int:pk>/versions/<int:number>/", views.version_detail, name="version_detail"),
+    path("<int:pk>/clauses/<int:clause_pk>/", views.clause_edit, name="clause_edit"),
+    path("<int:pk>/risk-check/", views.risk_check, name="risk_check"),
+    path("<int:pk>/issues/new/", views.issue_add, name="issue_add"),
+    path("<int:pk>/concessions/new/", views.concession_add, name="concession_add"),
+    path("<int:pk>/changes/new/", views.change_request_add, name="change_request_add"),
+    path(
+        "<int:pk>/changes/<int:change_pk>/submit/", views.change_request_submit, name="change_request_submit"
+    ),
+    path("<int:pk>/milestones/new/", views.milestone_add, name="milestone_add"),
+    path("<int:pk>/milestones/<int:milestone_pk>/done/", views.milestone_done, name="milestone_done"),
+    path("<int:pk>/risks/new/", views.risk_add, name="risk_add"),
+    path("<int:pk>/risks/<int:item_pk>/close/", views.risk_close, name="risk_close"),
+    path("<int:pk>/actions/<int:action_pk>/done/", views.action_done, name="action_done"),
+    path("<int:pk>/<slug:tab>/", views.deal_detail, name="deal_tab"),
+]

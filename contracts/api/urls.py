@@ -1,1 +1,14 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from contracts.api import views
+
+router = SimpleRouter()
+router.register("deals", views.DealViewSet, basename="deal")
+router.register("line-items", views.LineItemViewSet, basename="line-item")
+router.register("catalogue", views.CatalogueViewSet, basename="catalogue-item")
+router.register("templates", views.TemplateViewSet, basename="contract-template")
+router.register("approvals", views.ApprovalViewSet, basename="approval")
+router.register("change-requests", views.ChangeRequestViewSet, basename="change-request")
+router.register("milestones", views.MilestoneViewSet, basename="milestone")
+
+urlpatterns = router.urls

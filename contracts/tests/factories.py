@@ -66,7 +66,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     deal = factory.SubFactory(DealFactory)
     kind = Milestone.Kind.DELIVERY
     title = "Delivery"
-    due_date = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
     owner = factory.SelfAttribute("deal.owner")
 
 

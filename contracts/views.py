@@ -1,0 +1,671 @@
+"""HTML pages of the contracts app: thin wrappers over selectors and services."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import scope_users
+from contracts import forms, services
+from contracts import permissions as p
+from contracts.filters import DealFilter
+from contracts.models import (
+    ApprovalStep,
+    ChangeRequest,
+    ContractClause,
+    Deal,
+    DealAction,
+    LineItem,
+    Milestone,
+    Quote,
+    RiskItem,
+    RiskPolicy,
+)
+from contracts.pricing import deal_totals
+from contracts.selectors import (
+    approval_history,
+    approval_inbox,
+    concession_chart,
+    concession_path,
+    contract_versions,
+    deal_get_for_user,
+    deal_list,
+    next_milestones,
+    pipeline_board,
+    transition_options,
+)
+from relationships.coverage import coverage_for_deals
+from relationships.selectors import customer_list
+
+FORM_TEMPLATE = "contracts/form.html"
+TABS = [
+    ("overview", "speedometer2"),
+    ("team", "people"),
+    ("terms", "list-check"),
+    ("documents", "file-earmark-text"),
+    ("approvals", "check2-square"),
+    ("negotiation", "arrow-left-right"),
+    ("risks", "exclamation-triangle"),
+    ("milestones", "flag"),
+    ("history", "clock-history"),
+]
+
+
+def _apply_errors(form: BaseForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    save: Callable[[], Model],
+    title: str,
+    success_url: Callable[[Model], str],
+    cancel_url: str,
+    deal: Deal | None = None,
+) -> HttpResponse:
+    """Validate, call the service, keep the input and show errors on failure."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save()
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(success_url(obj))
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "deal": deal}
+    return render(request, FORM_TEMPLATE, context, status=400 if request.method == "POST" else 200)
+
+
+def _tab_url(deal: Deal, tab: str) -> str:
+    return reverse("contracts:deal_tab", args=[deal.pk, tab])
+
+
+def _people(request: HttpRequest):  # noqa: ANN202
+    return scope_users(user=request.user).filter(is_active=True)
+
+
+# --- Lists ---------------------------------------------------------------------
+
+
+@login_required
+def deal_list_view(request: HttpRequest) -> HttpResponse:
+    filterset = DealFilter(request.GET or None, queryset=deal_list(user=request.user))
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    deals = list(page.object_list)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "deals": deals,
+        "coverage": coverage_for_deals(deals),
+        "next_milestones": next_milestones(deals),
+        "can_create": p.can_create_deal(request.user),
+        "owners": _people(request),
+    }
+    template = (
+        "contracts/_deal_table.html" if request.headers.get("HX-Request") else "contracts/deal_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def deal_board(request: HttpRequest) -> HttpResponse:
+    filterset = DealFilter(request.GET or None, queryset=deal_list(user=request.user))
+    return render(
+        request,
+        "contracts/deal_board.html",
+        {"columns": pipeline_board(user=request.user, deals=filterset.qs), "filter": filterset},
+    )
+
+
+# --- The deal ------------------------------------------------------------------
+
+
+@login_required
+def deal_create(request: HttpRequest) -> HttpResponse:
+    if not p.can_create_deal(request.user):
+        raise PermissionDenied
+    form = forms.DealForm(
+        request.POST or None, customers=customer_list(user=request.user), people=_people(request)
+    )
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.deal_create(acting_user=request.user, **form.cleaned_data),
+        title=_("New deal"),
+        success_url=lambda deal: reverse("contracts:deal_detail", args=[deal.pk]),
+        cancel_url=reverse("contracts:deal_list"),
+    )
+
+
+@login_required
+def deal_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpResponse:
+    if tab not in dict(TABS):
+        raise Http404
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    context: dict[str, Any] = {
+        "deal": deal,
+        "tab": tab,
+        "tabs": TABS,
+        "options": transition_options(deal, request.user),
+        "can_work": p.can_work_deal(request.user, deal),
+        "can_manage": p.can_manage_deal(request.user, deal),
+        "can_edit_text": p.can_edit_contract_text(request.user, deal),
+    }
+    context.update(TAB_CONTEXT[tab](request, deal))
+    return render(request, f"contracts/deal_{tab}.html", context)
+
+
+def _overview(request: HttpRequest, deal: Deal) -> dict:
+    actions = list(deal.actions.select_related("item", "owner").filter(state=deal.state))
+    return {
+        "coverage": coverage_for_deals([deal]).get(deal.pk),
+        "totals": deal_totals(deal),
+        "next_milestone": next_milestones([deal]).get(deal.pk),
+        "actions": actions,
+        "actions_done": sum(1 for a in actions if a.done_at),
+        "open_flags": deal.risk_flags.count(),
+    }
+
+
+def _team(request: HttpRequest, deal: Deal) -> dict:
+    return {
+        "coverage": coverage_for_deals([deal]).get(deal.pk),
+        "buying_roles": deal.buying_roles.select_related("contact").order_by("role"),
+    }
+
+
+def _terms(request: HttpRequest, deal: Deal) -> dict:
+    lines = list(deal.line_items.select_related("catalogue_item"))
+    return {
+        "lines": lines,
+        "totals": deal_totals(deal, lines),
+        "quotes": list(deal.quotes.select_related("created_by")),
+    }
+
+
+def _documents(request: HttpRequest, deal: Deal) -> dict:
+    versions = contract_versions(deal=deal)
+    return {
+        "versions": versions,
+        "flags": list(deal.risk_flags.select_related("clause")),
+        "template_form": forms.VersionFromTemplateForm(),
+        "changes": list(deal.change_requests.select_related("requested_by", "version")),
+    }
+
+
+def _approvals(request: HttpRequest, deal: Deal) -> dict:
+    return {"requests": approval_history(deal=deal)}
+
+
+def _negotiation(request: HttpRequest, deal: Deal) -> dict:
+    policy = RiskPolicy.current()
+    points = concession_path(deal=deal, policy=policy)
+    return {
+        "issues": list(deal.negotiation_issues.all()),
+        "points": points,
+        "chart": concession_chart(points),
+        "policy": policy,
+        "too_large": [pt for pt in points if pt.too_large],
+    }
+
+
+def _risks(request: HttpRequest, deal: Deal) -> dict:
+    items = list(deal.risk_items.select_related("owner"))
+    return {
+        "risks": [i for i in items if i.kind == RiskItem.Kind.RISK],
+        "assumptions": [i for i in items if i.kind == RiskItem.Kind.ASSUMPTION],
+    }
+
+
+def _milestones(request: HttpRequest, deal: Deal) -> dict:
+    return {
+        "milestones": list(deal.milestones.select_related("owner")),
+        "actions": list(
+            deal.actions.select_related("item", "owner").order_by("state", "item__side", "item__position")
+        ),
+    }
+
+
+def _history(request: HttpRequest, deal: Deal) -> dict:
+    records = list(deal.history.select_related("history_user").order_by("-history_date")[:50])
+    changes = []
+    for record, previous in zip(records, [*records[1:], None], strict=True):
+        delta = record.diff_against(previous).changes if previous else []
+        changes.append({"record": record, "changes": delta})
+    return {"transitions": list(deal.transitions.select_related("by")), "changes": changes}
+
+
+TAB_CONTEXT: dict[str, Callable[[HttpRequest, Deal], dict]] = {
+    "overview": _overview,
+    "team": _team,
+    "terms": _terms,
+    "documents": _documents,
+    "approvals": _approvals,
+    "negotiation": _negotiation,
+    "risks": _risks,
+    "milestones": _milestones,
+    "history": _history,
+}
+
+
+@require_POST
+@login_required
+def deal_transition_view(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    try:
+        services.deal_transition(
+            deal=deal,
+            name=name,
+            acting_user=request.user,
+            comment=request.POST.get("comment", ""),
+            expected_state=request.POST.get("expected_state") or None,
+        )
+    except services.DealChanged as error:
+        messages.error(request, str(error))
+    except services.TransitionRefused as refused:
+        messages.error(request, str(refused))
+    except PermissionDenied:
+        messages.error(request, _("You may not do this on this deal."))
+    else:
+        messages.success(
+            request, _("Done: the deal is now “%(state)s”.") % {"state": deal.get_state_display()}
+        )
+    return redirect("contracts:deal_detail", pk=pk)
+
+
+@login_required
+def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = forms.DealForm(
+        request.POST or None,
+        instance=deal,
+        customers=customer_list(user=request.user),
+        people=_people(request),
+    )
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.deal_update(deal=deal, acting_user=request.user, **form.cleaned_data),
+        title=_("Edit deal"),
+        success_url=lambda d: reverse("contracts:deal_detail", args=[d.pk]),
+        cancel_url=reverse("contracts:deal_detail", args=[deal.pk]),
+        deal=deal,
+    )
+
+
+@login_required
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = forms.TeamForm(request.POST or None, instance=deal, people=_people(request))
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.deal_update(deal=deal, acting_user=request.user, **form.cleaned_data),
+        title=_("Iron triangle"),
+        success_url=lambda d: _tab_url(d, "team"),
+        cancel_url=_tab_url(deal, "team"),
+        deal=deal,
+    )
+
+
+@login_required
+def terms_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = forms.TermsForm(request.POST or None, instance=deal)
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.deal_update(
+            deal=deal,
+            acting_user=request.user,
+            **{k: v for k, v in form.cleaned_data.items() if not form.fields[k].disabled},
+        ),
+        title=_("Terms"),
+        success_url=lambda d: _tab_url(d, "terms"),
+        cancel_url=_tab_url(deal, "terms"),
+        deal=deal,
+    )
+
+
+# --- Line items and quotes ------------------------------------------------------
+
+
+@login_required
+def line_item_edit(request: HttpRequest, pk: int, line_pk: int | None = None) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    line = get_object_or_404(LineItem, pk=line_pk, deal=deal) if line_pk else None
+    form = forms.LineItemForm(request.POST or None, instance=line)
+
+    def save() -> LineItem:
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("configuration",)}
+        if line is None:
+            return services.line_item_create(deal=deal, acting_user=request.user, **data)
+        return services.line_item_update(line=line, acting_user=request.user, **data)
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        title=_("Line item"),
+        success_url=lambda _obj: _tab_url(deal, "terms"),
+        cancel_url=_tab_url(deal, "terms"),
+        deal=deal,
+    )
+
+
+@require_POST
+@login_required
+def line_item_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    try:
+        services.line_item_delete(
+            line=get_object_or_404(LineItem, pk=line_pk, deal=deal), acting_user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(_tab_url(deal, "terms"))
+
+
+@login_required
+def quote_create(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = forms.QuoteForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.quote_create(deal=deal, acting_user=request.user, **form.cleaned_data),
+        title=_("New quote version"),
+        success_url=lambda _obj: _tab_url(deal, "terms"),
+        cancel_url=_tab_url(deal, "terms"),
+        deal=deal,
+    )
+
+
+@require_POST
+@login_required
+def quote_accept(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    try:
+        services.quote_accept(
+            quote=get_object_or_404(Quote, pk=quote_pk, deal=deal), acting_user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The quote's line items are now the contract's."))
+    return redirect(_tab_url(deal, "terms"))
+
+
+@login_required
+def quote_print(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "contracts/quote_print.html",
+        {"deal": deal, "quote": get_object_or_404(Quote, pk=quote_pk, deal=deal)},
+    )
+
+
+@login_required
+def quote_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    chosen = request.GET.getlist("q")
+    quotes = list(deal.quotes.filter(pk__in=chosen) if chosen else deal.quotes.all())
+    descriptions = sorted({line["description"] for q in quotes for line in q.snapshot.get("lines", [])})
+    rows = [
+        {
+            "description": description,
+            "cells": [
+                next((ln for ln in q.snapshot.get("lines", []) if ln["description"] == description), None)
+                for q in quotes
+            ],
+        }
+        for description in descriptions
+    ]
+    return render(request, "contracts/quote_compare.html", {"deal": deal, "quotes": quotes, "rows": rows})
+
+
+# --- Contract text ----------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def version_create(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    form = forms.VersionFromTemplateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a template."))
+    else:
+        try:
+            services.contract_version_create(
+                deal=deal, acting_user=request.user, template=form.cleaned_data["template"]
+            )
+        except PermissionDenied:
+            messages.error(request, _("You may not do this on this deal."))
+    return redirect(_tab_url(deal, "documents"))
+
+
+def _clause_diff(clause: ContractClause) -> list[tuple[str, str]]:
+    """(kind, line) pairs of a unified diff from the standard text; kind is add/del/ctx."""
+    diff = difflib.unified_diff(clause.standard_text.splitlines(), clause.text.splitlines(), lineterm="", n=2)
+    kinds = {"+": "add", "-": "del", " ": "ctx"}
+    return [(kinds.get(line[:1], "hunk"), line) for line in list(diff)[2:]]
+
+
+@login_required
+def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    version = get_object_or_404(deal.versions.select_related("template", "created_by"), number=number)
+    clauses = [
+        {"clause": cl, "diff": [] if cl.is_standard else _clause_diff(cl)} for cl in version.clauses.all()
+    ]
+    latest = not deal.versions.filter(number__gt=number).exists()
+    return render(
+        request,
+        "contracts/version_detail.html",
+        {
+            "deal": deal,
+            "version": version,
+            "clauses": clauses,
+            "non_standard": any(not c["clause"].is_standard for c in clauses),
+            "can_edit": latest and deal.signed_at is None and p.can_edit_contract_text(request.user, deal),
+        },
+    )
+
+
+@login_required
+def clause_edit(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    clause = get_object_or_404(
+        ContractClause.objects.select_related("version"), pk=clause_pk, version__deal=deal
+    )
+    form = forms.ClauseForm(request.POST or None, instance=clause)
+    back = reverse("contracts:version_detail", args=[deal.pk, clause.version.number])
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.contract_clause_update(
+            clause=clause,
+            acting_user=request.user,
+            text=form.cleaned_data["text"],
+            title=form.cleaned_data["title"],
+        ),
+        title=_("Edit clause"),
+        success_url=lambda _obj: back,
+        cancel_url=back,
+        deal=deal,
+    )
+
+
+@require_POST
+@login_required
+def risk_check(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    try:
+        flags = services.risk_check_run(deal=deal, acting_user=request.user)
+    except PermissionDenied:
+        messages.error(request, _("You may not do this on this deal."))
+    else:
+        messages.info(request, _("Clause check done: %(count)d flag(s).") % {"count": len(flags)})
+    return redirect(_tab_url(deal, "documents"))
+
+
+# --- Approvals --------------------------------------------------------------------
+
+
+@login_required
+def approval_inbox_view(request: HttpRequest) -> HttpResponse:
+    steps = list(approval_inbox(user=request.user))
+    return render(request, "contracts/approval_inbox.html", {"steps": steps, "form": forms.DecisionForm()})
+
+
+@login_required
+def approval_decide(request: HttpRequest, step_pk: int) -> HttpResponse:
+    step = get_object_or_404(
+        ApprovalStep.objects.select_related("request__deal"), pk=step_pk, approvers=request.user
+    )
+    form = forms.DecisionForm(request.POST or None)
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.approval_decide(step=step, acting_user=request.user, **form.cleaned_data),
+        title=_("Decide: %(deal)s") % {"deal": step.request.deal},
+        success_url=lambda _obj: reverse("contracts:approval_inbox"),
+        cancel_url=reverse("contracts:approval_inbox"),
+        deal=step.request.deal,
+    )
+
+
+# --- Negotiation, changes, milestones, risks, playbook ------------------------------
+
+
+def _child_form(
+    request: HttpRequest, pk: int, form_class: type, create: Callable, title: str, tab: str, **form_kwargs
+) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    extra = {key: value(request, deal) for key, value in form_kwargs.items()}
+    form = form_class(request.POST or None, **extra)
+    return _form_page(
+        request,
+        form,
+        save=lambda: create(deal=deal, acting_user=request.user, **form.cleaned_data),
+        title=title,
+        success_url=lambda _obj: _tab_url(deal, tab),
+        cancel_url=_tab_url(deal, tab),
+        deal=deal,
+    )
+
+
+@login_required
+def issue_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_form(
+        request, pk, forms.IssueForm, services.negotiation_issue_create, _("Negotiation issue"), "negotiation"
+    )
+
+
+@login_required
+def concession_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_form(
+        request,
+        pk,
+        forms.ConcessionForm,
+        services.concession_create,
+        _("Concession"),
+        "negotiation",
+        deal=lambda r, d: d,
+    )
+
+
+@login_required
+def change_request_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_form(
+        request, pk, forms.ChangeRequestForm, services.change_request_create, _("Change request"), "documents"
+    )
+
+
+@require_POST
+@login_required
+def change_request_submit(request: HttpRequest, pk: int, change_pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    try:
+        services.change_request_submit(
+            change=get_object_or_404(ChangeRequest, pk=change_pk, deal=deal), acting_user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(_tab_url(deal, "documents"))
+
+
+@login_required
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_form(
+        request,
+        pk,
+        forms.MilestoneForm,
+        services.milestone_create,
+        _("Milestone"),
+        "milestones",
+        people=lambda r, d: _people(r),
+    )
+
+
+@require_POST
+@login_required
+def milestone_done(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    services.milestone_complete(
+        milestone=get_object_or_404(Milestone, pk=milestone_pk, deal=deal), acting_user=request.user
+    )
+    return redirect(_tab_url(deal, "milestones"))
+
+
+@login_required
+def risk_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _child_form(
+        request,
+        pk,
+        forms.RiskItemForm,
+        services.risk_item_create,
+        _("Risk or assumption"),
+        "risks",
+        people=lambda r, d: _people(r),
+    )
+
+
+@require_POST
+@login_required
+def risk_close(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    services.risk_item_close(
+        item=get_object_or_404(RiskItem, pk=item_pk, deal=deal), acting_user=request.user
+    )
+    return redirect(_tab_url(deal, "risks"))
+
+
+@require_POST
+@login_required
+def action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    services.deal_action_complete(
+        action=get_object_or_404(DealAction, pk=action_pk, deal=deal), acting_user=request.user
+    )
+    return redirect("contracts:deal_detail", pk=deal.pk)
