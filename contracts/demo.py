@@ -353,7 +353,8 @@ def _deal(users, customer, number, name, owner, state, contract_type, lines, tem
         solution_owner=users["rep2"] if owner.username != "rep2" else users["rep"],
         delivery_owner=manager,
         delivery_place=f"{customer.name}, main site",
-        acceptance_criteria="72-hour trial run at rated flow; vibration below 4.5 mm/s.",
+        delivery_deadline=today + timedelta(days=90),
+        acceptance_criteria="72-hour trial run at rated flow; vibration below 4.5 mm/s",
         prepayment_percent=Decimal("30"),
         payment_days=60,
     )
@@ -379,6 +380,8 @@ def _deal(users, customer, number, name, owner, state, contract_type, lines, tem
             actor = manager if name_ == "close" else owner
             services.deal_transition(deal=deal, name=name_, acting_user=actor, comment="")
         deal = Deal.objects.get(pk=deal.pk)
+        if name_ == "start_negotiation":
+            _negotiate(deal, owner, today)
     if state == S.DISPUTED:
         services.deal_transition(
             deal=deal, name="dispute", acting_user=owner, comment="Customer reports cavitation on pump 2."
@@ -404,14 +407,24 @@ def _prepare(deal, name, owner, manager, lines, template, today) -> None:  # noq
                 catalogue_item=CatalogueItem.objects.get(code="SVC-INST"),
                 quantity=Decimal(5),
             )
-        services.quote_create(deal=deal, acting_user=owner, valid_until=today + timedelta(days=30))
-        services.milestone_create(
+        services.quote_create(
+            deal=deal, acting_user=owner, valid_until=today + timedelta(days=30), note="First offer"
+        )
+        services.deal_update(deal=deal, acting_user=owner, discount_percent=Decimal("3"))
+        services.quote_create(
+            deal=deal,
+            acting_user=owner,
+            valid_until=today + timedelta(days=45),
+            note="Revised: 3% overall discount",
+        )
+        bid = services.milestone_create(
             deal=deal,
             acting_user=owner,
             kind=Milestone.Kind.BID_DEADLINE,
             title="Tender submission",
             due_date=today + timedelta(days=5),
         )
+        services.milestone_complete(milestone=bid, acting_user=owner)
         services.risk_item_create(
             deal=deal,
             acting_user=owner,
@@ -425,8 +438,14 @@ def _prepare(deal, name, owner, manager, lines, template, today) -> None:  # noq
             description="Foundations are ready before delivery.",
         )
     if name == "submit_for_approval":
-        _negotiate(deal, owner, today)
-        services.contract_version_create(deal=deal, acting_user=owner, template=template)
+        version = services.contract_version_create(deal=deal, acting_user=owner, template=template)
+        if deal.number == "DEMO-005":  # a non-standard deviation the clause check flags
+            clause = version.clauses.get(topic=ClauseTopic.SERVICE)
+            services.contract_clause_update(
+                clause=clause,
+                acting_user=owner,
+                text="The Supplier provides unlimited on-site support for the life of the equipment.",
+            )
     if name == "sign":
         services.deal_update(
             deal=deal,

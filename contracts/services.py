@@ -411,9 +411,9 @@ def placeholder_values(deal: Deal) -> dict[str, str]:
         "currency": deal.currency,
         "net": f"{totals.net:,.2f}",
         "gross": f"{totals.gross:,.2f}",
-        "tax_rate": f"{deal.tax_rate:g}",
+        "tax_rate": _plain(deal.tax_rate),
         "payment_days": str(deal.payment_days),
-        "prepayment_percent": f"{deal.prepayment_percent:g}",
+        "prepayment_percent": _plain(deal.prepayment_percent),
         "delivery_place": deal.delivery_place,
         "delivery_deadline": str(deal.delivery_deadline or ""),
         "acceptance_criteria": deal.acceptance_criteria,
@@ -421,6 +421,11 @@ def placeholder_values(deal: Deal) -> dict[str, str]:
         "term_end": str(deal.term_end or ""),
         "notice_days": str(deal.notice_days),
     }
+
+
+def _plain(value: Decimal) -> str:
+    """13.00 -> "13", 2.50 -> "2.5"."""
+    return f"{value.normalize():f}"
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
@@ -479,8 +484,8 @@ def _require_latest_editable(version: ContractVersion, acting_user: User) -> Non
         raise ValidationError(
             _("Only the latest version can be edited; older versions are kept as they were.")
         )
-    if version.deal.signed_at is not None and not hasattr(version, "change_request"):
-        raise ValidationError(_("The signed contract is frozen; raise a change request instead."))
+    if not version.deal.terms_editable:
+        raise ValidationError(_("The contract text is frozen in this state; raise a change request instead."))
 
 
 @transaction.atomic
@@ -571,7 +576,7 @@ def _flags_for(deal: Deal, clauses: list[ContractClause], policy: RiskPolicy) ->
             R.LOW_PREPAYMENT,
             S.LOW,
             _("Prepayment of %(got)s%% is below the policy of %(min)s%%.")
-            % {"got": f"{deal.prepayment_percent:g}", "min": f"{policy.min_prepayment_percent:g}"},
+            % {"got": _plain(deal.prepayment_percent), "min": _plain(policy.min_prepayment_percent)},
             next(iter(by_topic.get(ClauseTopic.PRICE, [])), None),
         )
     return flags

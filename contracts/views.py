@@ -487,7 +487,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "version": version,
             "clauses": clauses,
             "non_standard": any(not c["clause"].is_standard for c in clauses),
-            "can_edit": latest and deal.signed_at is None and p.can_edit_contract_text(request.user, deal),
+            "can_edit": latest and deal.terms_editable and p.can_edit_contract_text(request.user, deal),
         },
     )
 

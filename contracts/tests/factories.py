@@ -127,18 +127,18 @@ def ready_deal(state: str, *, approval: str = ApprovalRequest.Status.APPROVED, *
     """A deal in `state` on which every transition's conditions hold."""
     solution = kwargs.pop("solution_owner", None) or UserFactory()
     delivery = kwargs.pop("delivery_owner", None) or UserFactory()
-    deal = DealFactory(
-        state=state,
-        solution_owner=solution,
-        delivery_owner=delivery,
-        acceptance_criteria="Throughput of 40 m³/h for 72 hours.",
-        effective_date=date(2026, 1, 1),
-        term_end=date(2027, 1, 1),
-        prepayment_percent=Decimal("30"),
-        risk_checked_at=timezone.now(),
-        state_before_dispute=Deal.State.EXECUTING if state == Deal.State.DISPUTED else "",
-        **kwargs,
-    )
+    fields = {
+        "state": state,
+        "solution_owner": solution,
+        "delivery_owner": delivery,
+        "acceptance_criteria": "Throughput of 40 m³/h for 72 hours.",
+        "effective_date": date(2026, 1, 1),
+        "term_end": date(2027, 1, 1),
+        "prepayment_percent": Decimal("30"),
+        "risk_checked_at": timezone.now(),
+        "state_before_dispute": Deal.State.EXECUTING if state == Deal.State.DISPUTED else "",
+    }
+    deal = DealFactory(**{**fields, **kwargs})
     LineItemFactory(deal=deal)
     Quote.objects.create(
         deal=deal, version=1, valid_until=date(2026, 12, 31), snapshot={}, created_by=deal.owner
