@@ -81,31 +81,44 @@ def admin_user(departments):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process():  # noqa: ANN201
-    """A real Celery worker, in its own process, fed through the real Redis broker.
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN001, ANN201
+    """A real Celery worker, in its own process, fed through the real Redis broker
+    and connected to the test database (tests using it need `transactional_db`
+    so their rows are committed where the worker can read them).
 
-    Consumes a queue private to this test run, which becomes the default
-    queue for tasks sent from the tests, so nothing else on the machine
-    can take (or be given) these messages.
+    It consumes a queue private to this test run, which is the default queue on
+    both sides, so nothing else on the machine takes these messages. Mail it
+    sends lands as files in `mail_dir`.
     """
     import subprocess
     import sys
     import uuid
 
     from django.conf import settings
+    from django.db import connection
 
     from crm_contracts.celery import app
 
     if not settings.REDIS_URL:
         missing_service("REDIS_URL is not set: no broker to run a worker against")
+    if connection.vendor != "postgresql":
+        missing_service("a worker process needs the test database on PostgreSQL (set DATABASE_URL)")
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1)
     except Exception as exc:  # noqa: BLE001 - any connection failure means "no broker"
         missing_service(f"Redis at {settings.REDIS_URL} is unreachable: {exc}")
 
+    db = settings.DATABASES["default"]
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "crm_contracts.settings_test"}
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "crm_contracts.settings_test",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "TEST_EMAIL_FILE_PATH": str(mail_dir),
+    }
     worker = subprocess.Popen(  # noqa: S603 - fixed argv
         [
             sys.executable,
@@ -129,7 +142,7 @@ def celery_worker_process():  # noqa: ANN201
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     try:
-        yield {"queue": queue, "pid": worker.pid}
+        yield {"queue": queue, "pid": worker.pid, "mail_dir": mail_dir}
     finally:
         app.conf.task_default_queue = previous
         worker.terminate()
@@ -137,3 +150,20 @@ def celery_worker_process():  # noqa: ANN201
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process):  # noqa: ANN001, ANN201
+    """For one test, tasks go through Redis to the real worker instead of running eagerly."""
+    from celery._state import _set_task_join_will_block
+
+    from crm_contracts.celery import app
+
+    # Importing Celery's prefork pool marks this process as a worker, where
+    # waiting on a result is forbidden; the test process is a client.
+    _set_task_join_will_block(False)
+    app.conf.task_always_eager = False
+    try:
+        yield celery_worker_process
+    finally:
+        app.conf.task_always_eager = True

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import QuerySet
@@ -60,6 +61,13 @@ class User(AbstractUser):
     )
     title = models.CharField(_("job title"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("For e-mails and notifications; set when you switch the language in the page."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -102,3 +110,57 @@ class User(AbstractUser):
             if dept.head_id and dept.head_id != self.pk:
                 return dept.head
         return None
+
+
+class Notification(models.Model):
+    """One message in a user's notification centre (and usually an e-mail)."""
+
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", _("Deadline approaching")
+        DUE = "due", _("Due today")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATION = "escalation", _("Escalation")
+        RENEWAL = "renewal", _("Renewal")
+        APPROVAL = "approval", _("Approval")
+        INFO = "info", _("Information")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INFO)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(
+                fields=["user"], condition=models.Q(read_at__isnull=True), name="notification_unread_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AlertLog(models.Model):
+    """That an alert for one item at one stage went out. The unique constraint,
+    not a check before sending, is what stops a second alert when two scans
+    overlap or a worker retries."""
+
+    source = models.CharField(_("source"), max_length=60)  # e.g. "milestone:42"
+    stage = models.CharField(_("stage"), max_length=40)  # e.g. "before:7", "due", "overdue", "escalated"
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alert log entry")
+        verbose_name_plural = _("alert log")
+        constraints = [models.UniqueConstraint(fields=["source", "stage"], name="alertlog_once_per_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.stage}"

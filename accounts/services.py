@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import AlertLog, Notification, User
 from accounts.roles import Role, granted_codenames
 
 
@@ -50,3 +56,81 @@ def user_token_regenerate(*, user: User) -> Token:
 
 def user_token_revoke(*, user: User) -> None:
     Token.objects.filter(user=user).delete()
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    if language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+# --- Notifications ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alert:
+    """What to tell one person; text is built in their language by `message`."""
+
+    user: User
+    kind: str
+    message: Callable[[], tuple[str, str]]  # -> (title, body), called under the user's language
+    url: str = ""
+
+
+def alert_once(*, source: str, stage: str, alerts: list[Alert]) -> bool:
+    """Send `alerts` unless (source, stage) was alerted before; True if sent now.
+
+    The AlertLog row's unique constraint decides: when two scans overlap, or a
+    task is retried, the second insert fails and nobody is notified twice.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                AlertLog.objects.create(source=source, stage=stage)
+        except IntegrityError:
+            return False
+        for alert in alerts:
+            with translation.override(alert.user.language or settings.LANGUAGE_CODE):
+                title, body = alert.message()
+            notification_create(user=alert.user, kind=alert.kind, title=title, body=body, url=alert.url)
+    return True
+
+
+def notification_create(*, user: User, kind: str, title: str, body: str = "", url: str = "") -> Notification:
+    from accounts.tasks import notification_email_task
+
+    notification = Notification.objects.create(user=user, kind=kind, title=title[:200], body=body, url=url)
+    if user.email:
+        transaction.on_commit(lambda: notification_email_task.delay(notification.pk))
+    return notification
+
+
+def notification_email(*, notification: Notification) -> bool:
+    """E-mail a notification at most once: claim it with a conditional update,
+    release the claim if sending fails so a retry can try again."""
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    user = notification.user
+    link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
+    try:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            send_mail(
+                subject=f"[{translation.gettext('CRM & Contracts')}] {notification.title}",
+                message=f"{notification.body}\n\n{link}\n",
+                from_email=None,
+                recipient_list=[user.email],
+            )
+    except Exception:
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+        raise
+    return True
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

@@ -13,4 +13,8 @@ urlpatterns = [
     path("profile/token/", views.token_regenerate, name="token_regenerate"),
     path("profile/token/revoke/", views.token_revoke, name="token_revoke"),
     path("team/", views.team, name="team"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/bell/", views.notification_bell, name="notification_bell"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
 ]

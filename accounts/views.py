@@ -1,16 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from accounts.forms import LoginForm, ProfileForm, StyledPasswordChangeForm
+from accounts.models import Notification
 from accounts.selectors import department_tree_for
-from accounts.services import user_token_regenerate, user_token_revoke
+from accounts.services import (
+    notifications_mark_read,
+    user_set_language,
+    user_token_regenerate,
+    user_token_revoke,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -59,3 +68,40 @@ def token_revoke(request: HttpRequest) -> HttpResponse:
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/team.html", {"tree": department_tree_for(user=request.user)})
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/notifications.html", {"page": items})
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notifications_mark_read(user=request.user, ids=[notification.pk])
+    safe = url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()})
+    return redirect(notification.url if notification.url and safe else "accounts:notifications")
+
+
+@require_POST
+@login_required
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    count = notifications_mark_read(user=request.user)
+    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    return redirect("accounts:notifications")
+
+
+@login_required
+def notification_bell(request: HttpRequest) -> HttpResponse:
+    """The bell's badge, polled by htmx so new alerts show without a reload."""
+    return render(request, "accounts/_bell.html")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, remembering the choice for e-mails and alerts."""
+    response = i18n_views.set_language(request)
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=request.POST.get("language", ""))
+    return response

@@ -42,4 +42,10 @@ def navigation(request: HttpRequest) -> dict:
             url = None
         active = url is not None and (request.path == url if url == "/" else request.path.startswith(url))
         items.append({"label": item.label, "icon": item.icon, "url": url, "active": active})
-    return {"nav_items": items}
+    return {"nav_items": items, "unread_notifications": unread_count(request.user)}
+
+
+def unread_count(user) -> int:  # noqa: ANN001
+    from accounts.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

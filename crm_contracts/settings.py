@@ -162,6 +162,9 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+# Days before a due date when owners are alerted (plus the due day and when overdue).
+ALERT_THRESHOLD_DAYS = sorted(env.list("ALERT_THRESHOLD_DAYS", cast=int, default=[7, 1]), reverse=True)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CRM <crm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -237,6 +240,7 @@ else:
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -244,7 +248,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# Fixed in settings rather than django-celery-beat: schedules are code-reviewed
+# and identical on every machine; nobody needs to edit them at run time.
+CELERY_BEAT_SCHEDULE: dict = {
+    "next-step-alerts": {"task": "relationships.tasks.next_step_alerts_task", "schedule": 30 * 60},
+}
 
 # --- Logging ------------------------------------------------------------
 LOGGING = {

@@ -9,13 +9,16 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789abcdef")
 
 from crm_contracts.settings import *  # noqa: E402, F403
-from crm_contracts.settings import REDIS_URL  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Without Redis, tasks run in-process; with it, tests that need a worker start one.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+if os.environ.get("TEST_EMAIL_FILE_PATH"):  # a worker process started by the tests writes mail here
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["TEST_EMAIL_FILE_PATH"]
+# Tasks run in-process, except in tests that ask for a real worker (the
+# `celery_worker` fixture), which send them through Redis.
+CELERY_TASK_ALWAYS_EAGER = True
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1000/min"}}  # noqa: F405
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP; check --deploy covers HTTPS
 STATIC_ROOT = None  # tests serve static files through the finders, never collectstatic

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from accounts import views as accounts_views
 from crm_contracts import views
 
 api_patterns = [
@@ -22,7 +23,7 @@ urlpatterns = [
     path("deals/", include("contracts.urls")),
     path("finance/", include("finance.urls")),
     path("api/", include((api_patterns, "api"))),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
