@@ -252,6 +252,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # and identical on every machine; nobody needs to edit them at run time.
 CELERY_BEAT_SCHEDULE: dict = {
     "next-step-alerts": {"task": "relationships.tasks.next_step_alerts_task", "schedule": 30 * 60},
+    "milestone-alerts": {"task": "contracts.tasks.milestone_alerts_task", "schedule": 30 * 60},
+    "renewal-alerts": {"task": "contracts.tasks.renewal_alerts_task", "schedule": 60 * 60},
 }
 
 # --- Logging ------------------------------------------------------------
