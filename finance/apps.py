@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class FinanceConfig(AppConfig):
     name = "finance"
     verbose_name = _("Finance")
+
+    def ready(self) -> None:
+        from contracts.conditions import register_close_check
+        from finance.conditions import no_open_receivables
+
+        register_close_check(no_open_receivables)

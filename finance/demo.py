@@ -7,5 +7,7 @@ from contracts.models import Deal
 from relationships.models import Customer
 
 
-def load_demo_finance(*, users: dict[str, User], customers: dict[str, Customer], deals: dict[str, Deal]) -> None:
+def load_demo_finance(
+    *, users: dict[str, User], customers: dict[str, Customer], deals: dict[str, Deal]
+) -> None:
     return None

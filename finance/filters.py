@@ -1,0 +1,129 @@
+"""Filter sets shared by the finance pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from finance.models import CostCategory, CostEntry, Direction, FinancialView, Invoice, Payment, WriteOff
+from relationships.models import Customer
+
+
+def _overdue_q() -> Q:
+    return Q(
+        status__in=Invoice.OPEN_STATUSES,
+        kind=Invoice.Kind.INVOICE,
+        due_date__lt=timezone.localdate(),
+        outstanding__gt=0,
+    )
+
+
+class InvoiceFilter(django_filters.FilterSet):
+    """Needs a queryset annotated by finance.selectors.with_balances."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Invoice.Status.choices, method="filter_status"
+    )
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Invoice.Kind.choices)
+    counterparty = django_filters.ModelChoiceFilter(
+        label=_("Customer or supplier"), queryset=Customer.objects.all()
+    )
+    currency = django_filters.CharFilter(label=_("Currency"), lookup_expr="iexact")
+    issued_from = django_filters.DateFilter(label=_("Date from"), field_name="issue_date", lookup_expr="gte")
+    issued_to = django_filters.DateFilter(label=_("Date to"), field_name="issue_date", lookup_expr="lte")
+    due_from = django_filters.DateFilter(label=_("Due from"), field_name="due_date", lookup_expr="gte")
+    due_to = django_filters.DateFilter(label=_("Due to"), field_name="due_date", lookup_expr="lte")
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("issue_date", "issue_date"),
+            ("due_date", "due_date"),
+            ("number", "number"),
+            ("counterparty__name", "counterparty"),
+            ("gross_base", "gross_base"),
+            ("outstanding_base", "outstanding_base"),
+        ),
+    )
+
+    class Meta:
+        model = Invoice
+        fields = ["deal"]
+
+    def search(self, queryset: QuerySet[Invoice], name: str, value: str) -> QuerySet[Invoice]:
+        return queryset.filter(
+            Q(number__icontains=value)
+            | Q(supplier_reference__icontains=value)
+            | Q(counterparty__name__icontains=value)
+            | Q(deal__number__icontains=value)
+        )
+
+    def filter_status(self, queryset: QuerySet[Invoice], name: str, value: str) -> QuerySet[Invoice]:
+        if value == Invoice.Status.OVERDUE:
+            return queryset.filter(_overdue_q())
+        if value in Invoice.OPEN_STATUSES:
+            return queryset.filter(status=value).exclude(_overdue_q())
+        return queryset.filter(status=value)
+
+    def filter_overdue(self, queryset: QuerySet[Invoice], name: str, value: bool | None) -> QuerySet[Invoice]:
+        if value is None:
+            return queryset
+        return queryset.filter(_overdue_q()) if value else queryset.exclude(_overdue_q())
+
+
+class OpenItemFilter(django_filters.FilterSet):
+    counterparty = django_filters.ModelChoiceFilter(
+        label=_("Customer or supplier"), queryset=Customer.objects.all()
+    )
+    currency = django_filters.CharFilter(label=_("Currency"), lookup_expr="iexact")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    due_from = django_filters.DateFilter(label=_("Due from"), field_name="due_date", lookup_expr="gte")
+    due_to = django_filters.DateFilter(label=_("Due to"), field_name="due_date", lookup_expr="lte")
+
+    class Meta:
+        model = Invoice
+        fields = ["deal"]
+
+    def filter_overdue(self, queryset: QuerySet[Invoice], name: str, value: bool | None) -> QuerySet[Invoice]:
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        return queryset.filter(due_date__lt=today) if value else queryset.filter(due_date__gte=today)
+
+
+class PaymentFilter(django_filters.FilterSet):
+    direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
+    counterparty = django_filters.ModelChoiceFilter(
+        label=_("Customer or supplier"), queryset=Customer.objects.all()
+    )
+    currency = django_filters.CharFilter(label=_("Currency"), lookup_expr="iexact")
+    date_from = django_filters.DateFilter(label=_("Date from"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("Date to"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = Payment
+        fields = ["direction", "counterparty", "currency"]
+
+
+class WriteOffFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=WriteOff.Status.choices)
+
+    class Meta:
+        model = WriteOff
+        fields = ["status", "invoice"]
+
+
+class CostEntryFilter(django_filters.FilterSet):
+    view = django_filters.ChoiceFilter(label=_("View"), choices=FinancialView.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CostEntry.Kind.choices)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=CostCategory.choices)
+    date_from = django_filters.DateFilter(label=_("Date from"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("Date to"), field_name="date", lookup_expr="lte")
+
+    class Meta:
+        model = CostEntry
+        fields = ["deal", "view", "kind", "category"]

@@ -1,0 +1,35 @@
+"""Who may do what with money: plain predicates.
+
+Finance (and admin) read and write all money. Sales reps and managers read
+the money of the deals they may see (contracts.selectors.deal_list), nothing
+else. Legal has no finance access.
+"""
+
+from __future__ import annotations
+
+from accounts.models import User
+from accounts.roles import Role
+from finance.models import WriteOff
+
+
+def can_write_money(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.FINANCE, Role.ADMIN)
+
+
+def can_view_money(user: User) -> bool:
+    return user.is_authenticated and user.has_role(
+        Role.FINANCE, Role.ADMIN, Role.SALES_REP, Role.SALES_MANAGER
+    )
+
+
+def sees_all_money(user: User) -> bool:
+    return user.has_role(Role.FINANCE, Role.ADMIN)
+
+
+def can_decide_write_off(user: User, write_off: WriteOff) -> bool:
+    """Four eyes: a finance user or admin other than the one who asked."""
+    return (
+        can_write_money(user)
+        and write_off.status == WriteOff.Status.REQUESTED
+        and write_off.requested_by_id != user.pk
+    )
