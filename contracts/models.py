@@ -181,7 +181,6 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("deals")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "owner"]), models.Index(fields=["customer", "state"])]
-        permissions = [("approve_deal", _("Can approve deals"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True)

@@ -779,7 +779,7 @@ def change_request_settle(*, change: ChangeRequest, approved: bool, acting_user:
     change.save(update_fields=["status"])
     deal = Deal.objects.get(pk=change.deal_id)
     if change.price_impact:
-        Deal.objects.filter(pk=deal.pk).update(amount=deal.amount + change.price_impact)
+        deal.amount += change.price_impact  # saved with the amendment below
     deal_transition(deal=deal, name="amend", acting_user=acting_user, comment=change.title, system=True)
     version = _version_for_change(deal=deal, change=change, acting_user=acting_user)
     change.version = version

@@ -1,0 +1,185 @@
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from contracts.models import Deal, DealTransition
+from contracts.tests.factories import ConcessionFactory, MilestoneFactory, ready_deal
+from contracts.views import TABS
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rep_client(client, rep):
+    client.force_login(rep)
+    return client
+
+
+def many_deals(owner, count: int = 12) -> list[Deal]:  # noqa: ANN001
+    states = list(Deal.OPEN_STATES)
+    return [ready_deal(states[i % len(states)], owner=owner) for i in range(count)]
+
+
+@pytest.mark.parametrize("tab", [name for name, _icon in TABS])
+def test_every_tab_renders_in_bounded_queries(rep_client, rep, tab, django_assert_max_num_queries):
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    for _ in range(5):
+        MilestoneFactory(deal=deal)
+        ConcessionFactory(deal=deal)
+
+    with django_assert_max_num_queries(45):
+        response = rep_client.get(reverse("contracts:deal_tab", args=[deal.pk, tab]))
+
+    assert response.status_code == 200
+    assert deal.name in response.content.decode()
+
+
+def test_list_and_board_run_a_bounded_number_of_queries(rep_client, rep, django_assert_max_num_queries):
+    many_deals(rep, 15)
+
+    with django_assert_max_num_queries(20):
+        listing = rep_client.get(reverse("contracts:deal_list"), {"ordering": "-amount"})
+    with django_assert_max_num_queries(20):
+        board = rep_client.get(reverse("contracts:deal_board"))
+
+    assert listing.status_code == board.status_code == 200
+    assert listing.content.decode().count('href="/deals/') >= 15
+    assert board.content.decode().count("deal-card") == 15
+
+
+def test_the_list_filters_are_kept_in_the_url(rep_client, rep):
+    lead, won = (
+        ready_deal(Deal.State.LEAD, owner=rep, name="Alpha pumps"),
+        ready_deal(Deal.State.SIGNED, owner=rep, name="Beta"),
+    )
+
+    response = rep_client.get(reverse("contracts:deal_list"), {"state": "lead", "q": "alpha"})
+
+    assert lead.number in response.content.decode()
+    assert won.number not in response.content.decode()
+    assert 'value="alpha"' in response.content.decode()
+
+
+def test_a_deal_outside_scope_is_404(client, outsider, rep):
+    deal = ready_deal(Deal.State.LEAD, owner=rep)
+    client.force_login(outsider)
+
+    assert client.get(reverse("contracts:deal_detail", args=[deal.pk])).status_code == 404
+    assert client.post(reverse("contracts:deal_transition", args=[deal.pk, "qualify"])).status_code == 404
+
+
+def test_solution_and_delivery_owners_see_their_deals(client, rep, outsider):
+    deal = ready_deal(Deal.State.LEAD, owner=rep, delivery_owner=outsider)
+    client.force_login(outsider)
+
+    assert client.get(reverse("contracts:deal_detail", args=[deal.pk])).status_code == 200
+
+
+def test_buttons_show_only_permitted_transitions_and_why_others_are_unavailable(rep_client, rep):
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    deal.line_items.all().delete()
+
+    page = rep_client.get(reverse("contracts:deal_detail", args=[deal.pk])).content.decode()
+
+    assert "Add at least one line item." in page
+    assert reverse("contracts:deal_transition", args=[deal.pk, "lose"]) in page
+    assert reverse("contracts:deal_transition", args=[deal.pk, "cancel"]) not in page  # managers only
+
+
+def test_a_transition_from_the_page_is_logged(rep_client, rep):
+    deal = ready_deal(Deal.State.LEAD, owner=rep)
+
+    response = rep_client.post(
+        reverse("contracts:deal_transition", args=[deal.pk, "qualify"]),
+        {"comment": "Budget confirmed", "expected_state": "lead"},
+    )
+
+    assert response.status_code == 302
+    assert Deal.objects.get(pk=deal.pk).state == Deal.State.OPPORTUNITY
+    assert DealTransition.objects.get(deal=deal).comment == "Budget confirmed"
+
+
+def test_a_stale_page_says_someone_else_changed_the_deal(rep_client, rep):
+    deal = ready_deal(Deal.State.OPPORTUNITY, owner=rep)
+
+    response = rep_client.post(
+        reverse("contracts:deal_transition", args=[deal.pk, "qualify"]), {"expected_state": "lead"}
+    )
+
+    assert "changed by someone else" in str(list(get_messages(response.wsgi_request))[0])
+    assert Deal.objects.get(pk=deal.pk).state == Deal.State.OPPORTUNITY
+
+
+def test_an_invalid_form_keeps_the_input_and_shows_errors(rep_client, rep):
+    deal = ready_deal(Deal.State.BIDDING, owner=rep)
+
+    response = rep_client.post(
+        reverse("contracts:line_item_create", args=[deal.pk]), {"description": "Pump X", "quantity": "-1"}
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'value="Pump X"' in body
+    assert "is-invalid" in body
+
+
+def test_a_line_item_is_added_from_the_page(rep_client, rep):
+    deal = ready_deal(Deal.State.BIDDING, owner=rep)
+
+    response = rep_client.post(
+        reverse("contracts:line_item_create", args=[deal.pk]),
+        {
+            "category": "service",
+            "description": "Training",
+            "quantity": "2",
+            "unit": "day",
+            "unit_price": "1500",
+            "discount_percent": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    assert deal.line_items.filter(description="Training").exists()
+
+
+def test_approval_inbox_lists_steps_and_a_decision_moves_the_deal(client, rep, manager):
+    from contracts.services import deal_transition
+
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    deal_transition(deal=deal, name="submit_for_approval", acting_user=rep)
+    client.force_login(manager)
+
+    inbox = client.get(reverse("contracts:approval_inbox"))
+    step = deal.approval_requests.get(status="pending").steps.get()
+    assert deal.number in inbox.content.decode()
+    client.post(reverse("contracts:approval_decide", args=[step.pk]), {"outcome": "approve", "comment": ""})
+
+    assert Deal.objects.get(pk=deal.pk).state == Deal.State.APPROVED
+
+
+def test_quote_print_and_compare_pages(rep_client, rep):
+    from datetime import date
+
+    from contracts.services import quote_create
+
+    deal = ready_deal(Deal.State.BIDDING, owner=rep)
+    q1 = quote_create(deal=deal, acting_user=rep, valid_until=date(2026, 12, 1))
+    quote_create(deal=deal, acting_user=rep, valid_until=date(2026, 12, 2))
+
+    assert rep_client.get(reverse("contracts:quote_print", args=[deal.pk, q1.pk])).status_code == 200
+    compare = rep_client.get(reverse("contracts:quote_compare", args=[deal.pk]))
+    assert compare.status_code == 200
+    assert "Q3" in compare.content.decode()
+
+
+def test_version_page_shows_the_diff_of_an_edited_clause(rep_client, rep):
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    clause = deal.versions.get().clauses.first()
+    clause.text = "Completely different words."
+    clause.save()
+
+    page = rep_client.get(reverse("contracts:version_detail", args=[deal.pk, 1])).content.decode()
+
+    assert "Non-standard" in page
+    assert "diff-add" in page
+    assert "diff-del" in page
