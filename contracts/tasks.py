@@ -9,7 +9,12 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(
-    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True, time_limit=600
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+    ignore_result=False,
+    time_limit=600,
 )
 def milestone_alerts_task() -> int:
     """Beat runs this; two overlapping runs still alert each stage once."""
@@ -19,7 +24,12 @@ def milestone_alerts_task() -> int:
 
 
 @shared_task(
-    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True, time_limit=600
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+    ignore_result=False,
+    time_limit=600,
 )
 def renewal_alerts_task() -> int:
     sent = renewal_alerts()
