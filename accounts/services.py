@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -12,6 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import AlertLog, Notification, User
 from accounts.roles import Role, granted_codenames
+from crm_contracts.queue import enqueue
 
 
 @transaction.atomic
@@ -101,7 +103,8 @@ def notification_create(*, user: User, kind: str, title: str, body: str = "", ur
 
     notification = Notification.objects.create(user=user, kind=kind, title=title[:200], body=body, url=url)
     if user.email:
-        transaction.on_commit(lambda: notification_email_task.delay(notification.pk))
+        # If the broker is down the sweep task sends it later.
+        transaction.on_commit(lambda: enqueue(notification_email_task, notification.pk))
     return notification
 
 
@@ -134,3 +137,13 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+def notification_emails_pending(*, older_than_minutes: int = 5) -> list[int]:
+    """Notifications still to be e-mailed, e.g. because the broker was down when they were made."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    return list(
+        Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff, user__email__gt="")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )

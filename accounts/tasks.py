@@ -4,7 +4,7 @@ import smtplib
 from celery import shared_task
 
 from accounts.models import Notification
-from accounts.services import notification_email
+from accounts.services import notification_email, notification_emails_pending
 
 log = logging.getLogger(__name__)
 
@@ -24,3 +24,14 @@ def notification_email_task(self, notification_id: int) -> bool:  # noqa: ANN001
     sent = notification_email(notification=notification)
     log.info("notification %s e-mail %s", notification_id, "sent" if sent else "already sent")
     return sent
+
+
+@shared_task(acks_late=True, time_limit=600)
+def notification_email_sweep_task() -> int:
+    """Catch up on e-mails whose task could not be queued (broker outage)."""
+    pending = notification_emails_pending()
+    for pk in pending:
+        notification_email_task.delay(pk)
+    if pending:
+        log.warning("re-queued %s notification e-mails", len(pending))
+    return len(pending)

@@ -11,7 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="crm_contracts.ping")
+@app.task(name="crm_contracts.ping", ignore_result=False)
 def ping() -> dict:
     """Proves a worker is consuming: `celery -A crm_contracts call crm_contracts.ping`."""
     return {"pong": True, "pid": os.getpid()}

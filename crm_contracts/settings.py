@@ -228,6 +228,11 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # Give up on an unreachable result store within a second instead of ~20:
+    # a web request may be the one queueing the task (see crm_contracts/queue.py).
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+        "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+    }
 else:
     for sub in ("queue", "processed", "results"):
         (CELERY_BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
@@ -240,6 +245,9 @@ else:
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Results are kept only by tasks that say so (scans, ping): a task queued from a
+# web request must not wait on, or subscribe to, the result store.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -254,6 +262,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "next-step-alerts": {"task": "relationships.tasks.next_step_alerts_task", "schedule": 30 * 60},
     "milestone-alerts": {"task": "contracts.tasks.milestone_alerts_task", "schedule": 30 * 60},
     "renewal-alerts": {"task": "contracts.tasks.renewal_alerts_task", "schedule": 60 * 60},
+    "notification-email-sweep": {"task": "accounts.tasks.notification_email_sweep_task", "schedule": 10 * 60},
 }
 
 # --- Logging ------------------------------------------------------------

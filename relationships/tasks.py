@@ -8,7 +8,9 @@ from relationships.alerts import next_step_alerts
 log = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True)
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True, ignore_result=False
+)
 def next_step_alerts_task() -> int:
     """Beat runs this; safe to run twice at once (alerts are logged once per stage)."""
     sent = next_step_alerts()
