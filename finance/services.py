@@ -46,13 +46,18 @@ from relationships.models import Customer
 
 M = TypeVar("M", bound=models.Model)
 
-# (direction, kind) -> series code; the series rows are created by migration 0002.
+# (direction, kind) -> (series code, number prefix); migration 0002 creates the rows.
 SERIES = {
-    (Direction.RECEIVABLE, Invoice.Kind.INVOICE): "AR",
-    (Direction.RECEIVABLE, Invoice.Kind.CREDIT_NOTE): "ARCN",
-    (Direction.PAYABLE, Invoice.Kind.INVOICE): "AP",
-    (Direction.PAYABLE, Invoice.Kind.CREDIT_NOTE): "APCN",
+    (Direction.RECEIVABLE, Invoice.Kind.INVOICE): ("AR", "INV-"),
+    (Direction.RECEIVABLE, Invoice.Kind.CREDIT_NOTE): ("ARCN", "CN-"),
+    (Direction.PAYABLE, Invoice.Kind.INVOICE): ("AP", "AP-"),
+    (Direction.PAYABLE, Invoice.Kind.CREDIT_NOTE): ("APCN", "APCN-"),
 }
+
+
+def _series(direction: str, kind: str) -> InvoiceSeries:
+    code, prefix = SERIES[(direction, kind)]
+    return InvoiceSeries.objects.get_or_create(code=code, defaults={"prefix": prefix})[0]
 
 
 def _require_writer(user: User) -> None:
@@ -116,7 +121,7 @@ def invoice_create(
     """A draft invoice with its lines; it gets its number when issued."""
     _require_writer(acting_user)
     invoice = Invoice(direction=direction, kind=kind, created_by=acting_user, **fields)
-    invoice.series = InvoiceSeries.objects.get(code=SERIES[(direction, kind)])
+    invoice.series = _series(direction, kind)
     invoice.currency = invoice.currency.upper()
     invoice.full_clean()
     _check_counterparty(direction, invoice.counterparty, invoice.deal)

@@ -422,6 +422,15 @@ class AgeingView(APIView):
         return Response(s.AgeingSerializer(data).data)
 
 
+def _by_index(errors: dict[str, list[str]]) -> dict[str, dict[str, list[str]]]:
+    """{"3.amount": [...]} → {"3": {"amount": [...]}}: the shape DRF gives a list's field errors."""
+    nested: dict[str, dict[str, list[str]]] = {}
+    for key, messages in errors.items():
+        index, _dot, name = key.partition(".")
+        nested.setdefault(index, {})[name] = messages
+    return nested
+
+
 @extend_schema_view(
     create=extend_schema(
         request=s.CostEntrySerializer(many=True),
@@ -453,7 +462,10 @@ class CostEntryViewSet(
         serializer = self.get_serializer(data=request.data, many=many)
         serializer.is_valid(raise_exception=True)
         items = serializer.validated_data if many else [serializer.validated_data]
-        entries = _run(lambda: services.cost_entries_bulk_create(entries=items, acting_user=request.user))
+        try:
+            entries = services.cost_entries_bulk_create(entries=items, acting_user=request.user)
+        except DjangoValidationError as exc:
+            raise ValidationError(_by_index(exc.message_dict)) from exc
         data = s.CostEntrySerializer(entries, many=True).data
         return Response(data if many else data[0], status=status.HTTP_201_CREATED)
 
