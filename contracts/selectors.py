@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from contracts.models import (
     Concession,
     ContractVersion,
     Deal,
+    DealAction,
     Milestone,
     RiskPolicy,
 )
@@ -143,6 +144,16 @@ def next_milestones(deals: list[Deal]) -> dict[int, Milestone]:
     return nearest
 
 
+def playbook_progress(deals: list[Deal]) -> dict[int, tuple[int, int]]:
+    """(done, total) playbook actions of each deal's current state, in one query."""
+    rows = (
+        DealAction.objects.filter(deal__in=[d.pk for d in deals], state=F("deal__state"))
+        .values("deal")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(done_at__isnull=False)))
+    )
+    return {row["deal"]: (row["done"], row["total"]) for row in rows}
+
+
 def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[dict]:
     """Columns of open deals by state, each card with coverage and next milestone."""
     from relationships.coverage import coverage_for_deals
@@ -150,10 +161,16 @@ def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[d
     deals = list((deals if deals is not None else deal_list(user=user)).filter(state__in=Deal.OPEN_STATES))
     coverage = coverage_for_deals(deals)
     nearest = next_milestones(deals)
+    progress = playbook_progress(deals)
     columns = []
     for state in Deal.OPEN_STATES:
         cards = [
-            {"deal": d, "coverage": coverage.get(d.pk), "next_milestone": nearest.get(d.pk)}
+            {
+                "deal": d,
+                "coverage": coverage.get(d.pk),
+                "next_milestone": nearest.get(d.pk),
+                "playbook": progress.get(d.pk),
+            }
             for d in deals
             if d.state == state
         ]

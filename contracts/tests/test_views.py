@@ -27,7 +27,7 @@ def test_every_tab_renders_in_bounded_queries(rep_client, rep, tab, django_asser
         MilestoneFactory(deal=deal)
         ConcessionFactory(deal=deal)
 
-    with django_assert_max_num_queries(45):
+    with django_assert_max_num_queries(20):
         response = rep_client.get(reverse("contracts:deal_tab", args=[deal.pk, tab]))
 
     assert response.status_code == 200
