@@ -201,6 +201,8 @@ def deal_update(*, deal: Deal, acting_user: User, **fields: Any) -> Deal:
     for name, value in fields.items():
         setattr(deal, name, value)
     _full_save(deal)
+    if deal.line_items.exists():  # the value follows the priced line items
+        _deal_amount_refresh(deal)
     return deal
 
 

@@ -176,12 +176,14 @@ def deal_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpRes
 
 def _overview(request: HttpRequest, deal: Deal) -> dict:
     actions = list(deal.actions.select_related("item", "owner").filter(state=deal.state))
+    done = sum(1 for a in actions if a.done_at)
     return {
         "coverage": coverage_for_deals([deal]).get(deal.pk),
         "totals": deal_totals(deal),
         "next_milestone": next_milestones([deal]).get(deal.pk),
         "actions": actions,
-        "actions_done": sum(1 for a in actions if a.done_at),
+        "actions_done": done,
+        "actions_percent": round(100 * done / len(actions)) if actions else 0,
         "open_flags": deal.risk_flags.count(),
     }
 

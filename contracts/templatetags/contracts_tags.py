@@ -13,10 +13,5 @@ def state_badge(state: str) -> dict:
 
 
 @register.filter
-def percent_of(part: int, whole: int) -> int:
-    return round(100 * part / whole) if whole else 0
-
-
-@register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key) if mapping else None

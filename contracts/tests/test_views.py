@@ -183,3 +183,25 @@ def test_version_page_shows_the_diff_of_an_edited_clause(rep_client, rep):
     assert "Non-standard" in page
     assert "diff-add" in page
     assert "diff-del" in page
+
+
+def test_the_overview_shows_the_playbook_of_the_current_state_and_ticks_actions(rep_client, rep):
+    from contracts.models import DealAction, PlaybookItem
+    from contracts.services import deal_transition
+
+    PlaybookItem.objects.create(state=Deal.State.OPPORTUNITY, side="sales", title="Confirm the budget")
+    PlaybookItem.objects.create(state=Deal.State.OPPORTUNITY, side="service", title="Feasibility analysis")
+    PlaybookItem.objects.create(
+        state=Deal.State.BIDDING, side="sales", title="Tender response", contract_type="service"
+    )
+    deal = ready_deal(Deal.State.LEAD, owner=rep)
+    deal_transition(deal=deal, name="qualify", acting_user=rep)
+    action = DealAction.objects.get(deal=deal, item__title="Feasibility analysis")
+    assert action.owner == deal.delivery_owner
+
+    rep_client.post(reverse("contracts:action_done", args=[deal.pk, action.pk]))
+    page = rep_client.get(reverse("contracts:deal_detail", args=[deal.pk])).content.decode()
+
+    assert "Confirm the budget" in page
+    assert "1/2 · 50%" in page
+    assert DealAction.objects.filter(deal=deal).count() == 2
