@@ -23,3 +23,4 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "1000/mi
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP; check --deploy covers HTTPS
 STATIC_ROOT = None  # tests serve static files through the finders, never collectstatic
 WHITENOISE_USE_FINDERS = True
+AXES_ENABLED = False  # tests log in with force_login; the lockout test turns it on

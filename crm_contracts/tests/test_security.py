@@ -1,0 +1,66 @@
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from conftest import PASSWORD
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url_name", ["home", "accounts:profile", "relationships:customer_list", "api:docs"])
+def test_pages_send_a_strict_csp_and_carry_no_inline_script_or_style(client, rep, url_name):
+    client.force_login(rep)
+
+    response = client.get(reverse(url_name))
+    page = response.content.decode()
+
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", page), "inline <script>"
+    assert " style=" not in page
+
+
+@pytest.mark.django_db
+def test_admin_alone_allows_inline_scripts(client, admin_user):
+    client.force_login(admin_user)
+
+    assert "unsafe-inline" in client.get("/admin/")["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_security_headers(client):
+    response = client.get(reverse("accounts:login"))
+
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+@override_settings(AXES_ENABLED=True)
+def test_login_locks_out_after_five_failures_even_with_the_right_password(client, rep):
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "rep", "password": "wrong"})
+
+    response = client.post(reverse("accounts:login"), {"username": "rep", "password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@override_settings(AXES_ENABLED=True)
+def test_token_endpoint_is_throttled_by_the_same_lockout(rep):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    for _ in range(5):
+        api.post(reverse("api:token"), {"username": "rep", "password": "wrong"}, format="json")
+
+    response = api.post(reverse("api:token"), {"username": "rep", "password": PASSWORD}, format="json")
+
+    assert response.status_code == 400  # locked out: refused like a wrong password, no token
+    assert "token" not in response.json()
