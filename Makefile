@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APPS := accounts relationships contracts finance
 
-.PHONY: run test lint format venv migrate demo worker messages vendor lock clean
+.PHONY: run test lint format venv sysdeps migrate demo worker messages vendor lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,18 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed sysdeps
+
+# WeasyPrint needs Pango, and Chinese contracts need CJK fonts: install them
+# from Debian's packages when missing (as root), or say what to install.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+sysdeps:
+	@if ldconfig -p | grep -q libpangoft2-1.0 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing $(SYSTEM_PACKAGES) for PDF rendering"; \
+	  (apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
+	   (apt-get update -qq && apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null)); \
+	else echo "PDF rendering needs: $(SYSTEM_PACKAGES) (apt-get install them)"; fi
 
 migrate: venv
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
