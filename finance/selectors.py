@@ -442,22 +442,23 @@ def deal_finance_for_user(*, user: User, pk: int) -> DealFinance:
 # --- Home --------------------------------------------------------------------
 
 
+def _total(invoices: QuerySet[Invoice]) -> Decimal:
+    total = invoices.aggregate(t=Coalesce(Sum("outstanding_base"), Value(ZERO), output_field=MONEY))["t"]
+    return cents(Decimal(total))
+
+
 def overview(*, user: User) -> dict:
+    """The finance home: totals in base currency, ageing, recent payments, pending write-offs."""
     today = timezone.localdate()
     open_receivables = receivables(user=user)
+    overdue = open_receivables.filter(due_date__lt=today)
     return {
         "ageing": ageing(user=user, as_of=today),
-        "receivable_total": open_receivables.aggregate(
-            t=Coalesce(Sum("outstanding_base"), Value(ZERO), output_field=MONEY)
-        )["t"],
-        "overdue_total": open_receivables.filter(due_date__lt=today).aggregate(
-            t=Coalesce(Sum("outstanding_base"), Value(ZERO), output_field=MONEY)
-        )["t"],
-        "overdue_count": open_receivables.filter(due_date__lt=today).count(),
-        "payable_total": payables(user=user).aggregate(
-            t=Coalesce(Sum("outstanding_base"), Value(ZERO), output_field=MONEY)
-        )["t"],
+        "receivable_total": _total(open_receivables),
+        "overdue_total": _total(overdue),
+        "overdue_count": overdue.count(),
+        "payable_total": _total(payables(user=user)),
         "recent_payments": payment_list(user=user)[:8],
-        "pending_write_offs": write_off_list(user=user).filter(status=WriteOff.Status.REQUESTED),
+        "pending_write_offs": list(write_off_list(user=user).filter(status=WriteOff.Status.REQUESTED)),
         "base_currency": BASE_CURRENCY,
     }

@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from finance import views
 
 app_name = "finance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("invoices/", views.invoice_list, name="invoice_list"),
+    path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:pk>/issue/", views.invoice_issue, name="invoice_issue"),
+    path("invoices/<int:pk>/cancel/", views.invoice_cancel, name="invoice_cancel"),
+    path("invoices/<int:pk>/payment/", views.invoice_payment, name="invoice_payment"),
+    path("invoices/<int:pk>/write-off/", views.write_off_request, name="write_off_request"),
+    path("write-offs/", views.write_off_list, name="write_off_list"),
+    path("write-offs/<int:pk>/<str:decision>/", views.write_off_decide, name="write_off_decide"),
+    path("receivables/", views.receivables, name="receivables"),
+    path("payables/", views.payables, name="payables"),
+    path("payments/", views.payment_list, name="payment_list"),
+    path("deals/<int:deal_id>/", views.deal_finance, name="deal_finance"),
+    path("deals/<int:deal_id>/cost-entries/new/", views.cost_entry_create, name="cost_entry_create"),
+    path("deals/<int:deal_id>/final-accounts/", views.final_accounts_freeze, name="final_accounts_freeze"),
+]
