@@ -1064,3 +1064,41 @@ class ChangeRequest(models.Model):
             and self.schedule_impact_days is not None
             and self.price_impact is not None
         )
+
+
+class ContractDocument(models.Model):
+    """A contract version rendered to PDF in the background. The PDF of the
+    version that was signed is frozen: it is never rendered again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being generated")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    version = models.ForeignKey(ContractVersion, on_delete=models.PROTECT, related_name="documents")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("file"), upload_to="contracts/%Y/%m/", blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contract document")
+        verbose_name_plural = _("contract documents")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(sha256="") & ~Q(file="")),
+                name="contractdocument_ready_has_file",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} PDF ({self.get_status_display()})"
