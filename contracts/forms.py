@@ -9,6 +9,7 @@ from contracts.models import (
     ApprovalDecision,
     CatalogueItem,
     ChangeRequest,
+    Clause,
     Concession,
     ContractClause,
     ContractTemplate,
@@ -246,3 +247,35 @@ class ChangeRequestForm(StyledFormMixin, forms.ModelForm):
         model = ChangeRequest
         fields = ["title", "scope", "cost_impact", "price_impact", "schedule_impact_days"]
         widgets = {"scope": TEXT}
+
+
+class LibraryClauseForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Clause
+        fields = ["key", "topic", "title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "body": _(
+                "Placeholders filled from the deal: {customer}, {deal_number}, {deal_name}, {currency}, {net}, "
+                "{gross}, {tax_rate}, {payment_days}, {prepayment_percent}, {delivery_place}, {delivery_deadline}, "
+                "{acceptance_criteria}, {effective_date}, {term_end}, {notice_days}."
+            )
+        }
+
+
+class TemplateForm(StyledFormMixin, forms.ModelForm):
+    clause_list = forms.ModelMultipleChoiceField(
+        label=_("clauses"),
+        queryset=Clause.objects.order_by("topic", "key"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("In the order of the clause library's topics."),
+    )
+
+    class Meta:
+        model = ContractTemplate
+        fields = ["name", "contract_type", "is_active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["clause_list"].initial = list(self.instance.clauses.all())

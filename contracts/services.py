@@ -29,6 +29,7 @@ from contracts.models import (
     ApprovalStep,
     CatalogueItem,
     ChangeRequest,
+    Clause,
     ClauseTopic,
     Concession,
     ContractClause,
@@ -45,6 +46,7 @@ from contracts.models import (
     RiskFlag,
     RiskItem,
     RiskPolicy,
+    TemplateClause,
 )
 from contracts.pricing import deal_totals
 
@@ -831,3 +833,26 @@ def _version_for_change(*, deal: Deal, change: ChangeRequest, acting_user: User)
     )
     ContractClause.objects.bulk_create(clauses)
     return version
+
+
+# --- The clause library and templates (legal) ----------------------------------
+
+
+def clause_save(*, clause: Clause, acting_user: User) -> Clause:
+    _require(p.can_edit_templates(acting_user))
+    return _full_save(clause)
+
+
+@transaction.atomic
+def template_save(
+    *, template: ContractTemplate, clauses: list[Clause], acting_user: User
+) -> ContractTemplate:
+    """Save a template with its clauses in the given order."""
+    _require(p.can_edit_templates(acting_user))
+    _full_save(template)
+    template.template_clauses.all().delete()
+    TemplateClause.objects.bulk_create(
+        TemplateClause(template=template, clause=clause, position=index)
+        for index, clause in enumerate(clauses, start=1)
+    )
+    return template

@@ -205,3 +205,25 @@ def test_the_overview_shows_the_playbook_of_the_current_state_and_ticks_actions(
     assert "Confirm the budget" in page
     assert "1/2 · 50%" in page
     assert DealAction.objects.filter(deal=deal).count() == 2
+
+
+def test_legal_edits_the_clause_library_and_templates_reps_only_read(client, legal, rep):
+    from contracts.models import Clause, ContractTemplate
+
+    client.force_login(rep)
+    assert client.get(reverse("contracts:clause_library")).status_code == 200
+    assert client.get(reverse("contracts:library_clause_create")).status_code == 403
+
+    client.force_login(legal)
+    client.post(
+        reverse("contracts:library_clause_create"),
+        {"key": "fm", "topic": "force_majeure", "title": "Force majeure", "body": "Neither party is liable."},
+    )
+    clause = Clause.objects.get(key="fm")
+    response = client.post(
+        reverse("contracts:template_create"),
+        {"name": "Service form", "contract_type": "service", "is_active": "on", "clause_list": [clause.pk]},
+    )
+
+    assert response.status_code == 302
+    assert list(ContractTemplate.objects.get(name="Service form").clauses.all()) == [clause]
