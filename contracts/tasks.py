@@ -35,3 +35,19 @@ def renewal_alerts_task() -> int:
     sent = renewal_alerts()
     log.info("renewal alerts sent: %s", sent)
     return sent
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True, time_limit=300, soft_time_limit=240)
+def contract_pdf_render_task(self, document_id: int) -> None:  # noqa: ANN001
+    """Retries with backoff (5 s, 10 s, 20 s); after the last try the document
+    is marked failed with the error, which the deal page shows."""
+    from contracts.documents import contract_document_fail, contract_document_render
+
+    try:
+        contract_document_render(document_id=document_id)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            contract_document_fail(document_id=document_id, error=f"{type(exc).__name__}: {exc}")
+            log.exception("contract PDF %s failed after %s tries", document_id, self.request.retries + 1)
+            return
+        raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
