@@ -180,8 +180,8 @@ class LineItemForm(StyledFormMixin, forms.ModelForm):
 
 
 class QuoteForm(StyledFormMixin, forms.Form):
-    valid_until = forms.DateField(label=_("valid until"), widget=DATE)
-    note = forms.CharField(label=_("note"), max_length=200, required=False)
+    valid_until = forms.DateField(label=_("Valid until"), widget=DATE)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 class MilestoneForm(StyledFormMixin, forms.ModelForm):
@@ -208,7 +208,7 @@ class RiskItemForm(StyledFormMixin, forms.ModelForm):
 
 class VersionFromTemplateForm(StyledFormMixin, forms.Form):
     template = forms.ModelChoiceField(
-        label=_("template"), queryset=ContractTemplate.objects.filter(is_active=True)
+        label=_("Template"), queryset=ContractTemplate.objects.filter(is_active=True)
     )
 
 
@@ -220,8 +220,8 @@ class ClauseForm(StyledFormMixin, forms.ModelForm):
 
 
 class DecisionForm(StyledFormMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("decision"), choices=ApprovalDecision.Outcome.choices)
-    comment = forms.CharField(label=_("comment"), widget=TEXT, required=False)
+    outcome = forms.ChoiceField(label=_("Decision"), choices=ApprovalDecision.Outcome.choices)
+    comment = forms.CharField(label=_("Comment"), widget=TEXT, required=False)
 
 
 class IssueForm(StyledFormMixin, forms.ModelForm):
@@ -265,7 +265,7 @@ class LibraryClauseForm(StyledFormMixin, forms.ModelForm):
 
 class TemplateForm(StyledFormMixin, forms.ModelForm):
     clause_list = forms.ModelMultipleChoiceField(
-        label=_("clauses"),
+        label=_("Clauses"),
         queryset=Clause.objects.order_by("topic", "key"),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("In the order of the clause library's topics."),

@@ -545,17 +545,35 @@ def approval_inbox_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def approval_decide(request: HttpRequest, step_pk: int) -> HttpResponse:
     step = get_object_or_404(
-        ApprovalStep.objects.select_related("request__deal"), pk=step_pk, approvers=request.user
+        ApprovalStep.objects.select_related("request__deal__customer", "request__change_request"),
+        pk=step_pk,
+        approvers=request.user,
     )
+    deal = step.request.deal
     form = forms.DecisionForm(request.POST or None)
-    return _form_page(
-        request,
-        form,
-        save=lambda: services.approval_decide(step=step, acting_user=request.user, **form.cleaned_data),
-        title=_("Decide: %(deal)s") % {"deal": step.request.deal},
-        success_url=lambda _obj: reverse("contracts:approval_inbox"),
-        cancel_url=reverse("contracts:approval_inbox"),
-        deal=step.request.deal,
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.approval_decide(step=step, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied:
+            form.add_error(None, _("This step no longer waits for your decision."))
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("contracts:approval_inbox")
+    latest = deal.versions.order_by("-number").first()
+    context = {
+        "step": step,
+        "deal": deal,
+        "form": form,
+        "totals": deal_totals(deal),
+        "flags": list(deal.risk_flags.select_related("clause")),
+        "version": latest,
+        "non_standard": latest is not None and any(not cl.is_standard for cl in latest.clauses.all()),
+        "history": approval_history(deal=deal),
+    }
+    return render(
+        request, "contracts/approval_decide.html", context, status=400 if request.method == "POST" else 200
     )
 
 

@@ -227,3 +227,20 @@ def test_legal_edits_the_clause_library_and_templates_reps_only_read(client, leg
 
     assert response.status_code == 302
     assert list(ContractTemplate.objects.get(name="Service form").clauses.all()) == [clause]
+
+
+def test_the_decision_page_shows_the_deal_and_records_a_rejection(client, rep, manager):
+    from contracts.services import deal_transition
+
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    deal_transition(deal=deal, name="submit_for_approval", acting_user=rep)
+    step = deal.approval_requests.get(status="pending").steps.get()
+    client.force_login(manager)
+    url = reverse("contracts:approval_decide", args=[step.pk])
+
+    assert "Clause risk check" in client.get(url).content.decode()
+    missing_comment = client.post(url, {"outcome": "reject", "comment": ""})
+    assert missing_comment.status_code == 400
+    client.post(url, {"outcome": "reject", "comment": "Prepayment too low"})
+
+    assert Deal.objects.get(pk=deal.pk).state == Deal.State.NEGOTIATION
