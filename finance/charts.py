@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from finance.selectors import AgeingReport
 
-WIDTH, HEIGHT = 560, 220
+WIDTH, HEIGHT = 440, 220
 LEFT, BOTTOM, TOP = 10, 40, 24
 
 

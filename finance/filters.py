@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finance.models import CostCategory, CostEntry, Direction, FinancialView, Invoice, Payment, WriteOff
 from relationships.models import Customer
+
+YES_NO = forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """Bootstrap classes on every filter widget, as StyledFormMixin gives forms."""
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        return form
 
 
 def _overdue_q() -> Q:
@@ -20,14 +35,14 @@ def _overdue_q() -> Q:
     )
 
 
-class InvoiceFilter(django_filters.FilterSet):
+class InvoiceFilter(StyledFilterSet):
     """Needs a queryset annotated by finance.selectors.with_balances."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Invoice.Status.choices, method="filter_status"
     )
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=YES_NO)
     direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Invoice.Kind.choices)
     counterparty = django_filters.ModelChoiceFilter(
@@ -75,12 +90,12 @@ class InvoiceFilter(django_filters.FilterSet):
         return queryset.filter(_overdue_q()) if value else queryset.exclude(_overdue_q())
 
 
-class OpenItemFilter(django_filters.FilterSet):
+class OpenItemFilter(StyledFilterSet):
     counterparty = django_filters.ModelChoiceFilter(
         label=_("Customer or supplier"), queryset=Customer.objects.all()
     )
     currency = django_filters.CharFilter(label=_("Currency"), lookup_expr="iexact")
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=YES_NO)
     due_from = django_filters.DateFilter(label=_("Due from"), field_name="due_date", lookup_expr="gte")
     due_to = django_filters.DateFilter(label=_("Due to"), field_name="due_date", lookup_expr="lte")
 
@@ -95,7 +110,7 @@ class OpenItemFilter(django_filters.FilterSet):
         return queryset.filter(due_date__lt=today) if value else queryset.filter(due_date__gte=today)
 
 
-class PaymentFilter(django_filters.FilterSet):
+class PaymentFilter(StyledFilterSet):
     direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
     counterparty = django_filters.ModelChoiceFilter(
         label=_("Customer or supplier"), queryset=Customer.objects.all()
@@ -109,7 +124,7 @@ class PaymentFilter(django_filters.FilterSet):
         fields = ["direction", "counterparty", "currency"]
 
 
-class WriteOffFilter(django_filters.FilterSet):
+class WriteOffFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=WriteOff.Status.choices)
 
     class Meta:
@@ -117,7 +132,7 @@ class WriteOffFilter(django_filters.FilterSet):
         fields = ["status", "invoice"]
 
 
-class CostEntryFilter(django_filters.FilterSet):
+class CostEntryFilter(StyledFilterSet):
     view = django_filters.ChoiceFilter(label=_("View"), choices=FinancialView.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=CostEntry.Kind.choices)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=CostCategory.choices)

@@ -165,9 +165,22 @@ def invoice_list_annotated(*, user: User) -> QuerySet[Invoice]:
     return with_display_status(with_balances(invoice_list(user=user)))
 
 
+BALANCE_FIELDS = (
+    "allocated",
+    "allocated_base",
+    "credited",
+    "credited_base",
+    "written_off",
+    "written_off_base",
+)
+
+
 def invoice_balance(invoice: Invoice) -> Invoice:
-    """The invoice re-read with its balances (outstanding, outstanding_base, …)."""
-    return with_balances(Invoice.objects.filter(pk=invoice.pk)).get()
+    """The invoice re-read with its balances (outstanding, outstanding_base, …), in exact cents."""
+    balance = with_balances(Invoice.objects.filter(pk=invoice.pk)).get()
+    for name in (*BALANCE_FIELDS, "outstanding", "outstanding_base"):
+        setattr(balance, name, cents(Decimal(getattr(balance, name))))
+    return balance
 
 
 def open_items(*, user: User, direction: str, as_of: date | None = None) -> QuerySet[Invoice]:
