@@ -29,6 +29,7 @@ urlpatterns = [
     path("<int:pk>/quotes/<int:quote_pk>/accept/", views.quote_accept, name="quote_accept"),
     path("<int:pk>/versions/new/", views.version_create, name="version_create"),
     path("<int:pk>/versions/<int:number>/", views.version_detail, name="version_detail"),
+    path("<int:pk>/versions/<int:number>/clauses/new/", views.clause_add, name="clause_add"),
     path("<int:pk>/clauses/<int:clause_pk>/", views.clause_edit, name="clause_edit"),
     path("<int:pk>/risk-check/", views.risk_check, name="risk_check"),
     path("<int:pk>/issues/new/", views.issue_add, name="issue_add"),

@@ -520,6 +520,25 @@ def clause_edit(request: HttpRequest, pk: int, clause_pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def clause_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    version = get_object_or_404(deal.versions, number=number)
+    form = forms.ClauseForm(request.POST or None)
+    back = reverse("contracts:version_detail", args=[deal.pk, number])
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.contract_clause_add(
+            version=version, acting_user=request.user, **form.cleaned_data
+        ),
+        title=_("Add a clause"),
+        success_url=lambda _obj: back,
+        cancel_url=back,
+        deal=deal,
+    )
+
+
 @require_POST
 @login_required
 def risk_check(request: HttpRequest, pk: int) -> HttpResponse:

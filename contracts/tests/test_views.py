@@ -244,3 +244,31 @@ def test_the_decision_page_shows_the_deal_and_records_a_rejection(client, rep, m
     client.post(url, {"outcome": "reject", "comment": "Prepayment too low"})
 
     assert Deal.objects.get(pk=deal.pk).state == Deal.State.NEGOTIATION
+
+
+def test_legal_adds_a_non_template_clause_which_makes_the_contract_non_standard(client, legal, rep):
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    client.force_login(legal)
+
+    client.post(
+        reverse("contracts:clause_add", args=[deal.pk, 1]),
+        {"topic": "confidentiality", "title": "Data", "text": "Data stays in China."},
+    )
+    page = client.get(reverse("contracts:version_detail", args=[deal.pk, 1])).content.decode()
+
+    assert "Data stays in China." in page
+    assert "Non-standard" in page
+
+
+def test_contract_text_is_frozen_after_submission(client, rep):
+    deal = ready_deal(Deal.State.PENDING_APPROVAL, owner=rep)
+    clause = deal.versions.get().clauses.first()
+    client.force_login(rep)
+
+    response = client.post(
+        reverse("contracts:clause_edit", args=[deal.pk, clause.pk]),
+        {"topic": clause.topic, "title": "x", "text": "y"},
+    )
+
+    assert response.status_code == 400
+    assert "frozen" in response.content.decode()
