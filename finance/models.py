@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from contracts.pricing import cents
@@ -76,12 +77,12 @@ class Invoice(models.Model):
         CREDIT_NOTE = "credit_note", _("Credit note")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        ISSUED = "issued", _("Issued")
-        PARTLY_PAID = "partly_paid", _("Partly paid")
-        PAID = "paid", _("Paid")
-        OVERDUE = "overdue", _("Overdue")
-        CANCELLED = "cancelled", _("Cancelled")
+        DRAFT = "draft", pgettext_lazy("invoice status", "Draft")
+        ISSUED = "issued", pgettext_lazy("invoice status", "Issued")
+        PARTLY_PAID = "partly_paid", pgettext_lazy("invoice status", "Partly paid")
+        PAID = "paid", pgettext_lazy("invoice status", "Paid")
+        OVERDUE = "overdue", pgettext_lazy("invoice status", "Overdue")
+        CANCELLED = "cancelled", pgettext_lazy("invoice status", "Cancelled")
 
     # Stored statuses; "overdue" is derived from the due date (selectors).
     OPEN_STATUSES = (Status.ISSUED, Status.PARTLY_PAID)
