@@ -110,7 +110,7 @@ def _milestones_done(deal: Deal) -> bool:
 iron_triangle = Condition(
     "iron_triangle", _("Name the iron triangle: account, solution and delivery owner."), _iron_triangle
 )
-has_customer_need = Condition(
+has_expected_value = Condition(
     "expected_value", _("Estimate the expected value first."), lambda deal: deal.amount > 0
 )
 has_quote = Condition("quote", _("Issue at least one quote."), _has_quote)

@@ -225,7 +225,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.OPPORTUNITY,
         target=State.BIDDING,
-        conditions=[c.iron_triangle, c.has_customer_need],
+        conditions=[c.iron_triangle, c.has_expected_value],
         permission=p.fsm(p.can_work_deal),
     )
     def start_bidding(self) -> None:

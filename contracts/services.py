@@ -54,8 +54,6 @@ from contracts.pricing import deal_totals
 class DealChanged(Exception):  # noqa: N818 - reads as the message it carries
     """Someone else changed the deal's state since the user loaded it."""
 
-    message = _("This deal was changed by someone else meanwhile. Reload the page and try again.")
-
     def __str__(self) -> str:
         return str(_("This deal was changed by someone else meanwhile. Reload the page and try again."))
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("<int:pk>/clauses/<int:clause_pk>/", views.clause_edit, name="clause_edit"),
     path("<int:pk>/risk-check/", views.risk_check, name="risk_check"),
     path("<int:pk>/issues/new/", views.issue_add, name="issue_add"),
+    path("<int:pk>/issues/<int:issue_pk>/", views.issue_edit, name="issue_edit"),
     path("<int:pk>/concessions/new/", views.concession_add, name="concession_add"),
     path("<int:pk>/changes/new/", views.change_request_add, name="change_request_add"),
     path(

@@ -32,6 +32,7 @@ from contracts.models import (
     DealAction,
     LineItem,
     Milestone,
+    NegotiationIssue,
     Quote,
     RiskItem,
     RiskPolicy,
@@ -620,6 +621,24 @@ def _child_form(
 def issue_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _child_form(
         request, pk, forms.IssueForm, services.negotiation_issue_create, _("Negotiation issue"), "negotiation"
+    )
+
+
+@login_required
+def issue_edit(request: HttpRequest, pk: int, issue_pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    issue = get_object_or_404(NegotiationIssue, pk=issue_pk, deal=deal)
+    form = forms.IssueForm(request.POST or None, instance=issue)
+    return _form_page(
+        request,
+        form,
+        save=lambda: services.negotiation_issue_update(
+            issue=issue, acting_user=request.user, **form.cleaned_data
+        ),
+        title=_("Negotiation issue"),
+        success_url=lambda _obj: _tab_url(deal, "negotiation"),
+        cancel_url=_tab_url(deal, "negotiation"),
+        deal=deal,
     )
 
 

@@ -272,3 +272,26 @@ def test_contract_text_is_frozen_after_submission(client, rep):
 
     assert response.status_code == 400
     assert "frozen" in response.content.decode()
+
+
+def test_negotiation_issues_and_concessions_from_the_page_warn_on_a_large_step(rep_client, rep):
+    from contracts.models import NegotiationIssue
+
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    rep_client.post(reverse("contracts:issue_add", args=[deal.pk]), {"title": "Price", "status": "open"})
+    issue = NegotiationIssue.objects.get(deal=deal)
+    rep_client.post(
+        reverse("contracts:issue_edit", args=[deal.pk, issue.pk]), {"title": "Price", "status": "agreed"}
+    )
+    for step in ("2", "9"):
+        rep_client.post(
+            reverse("contracts:concession_add", args=[deal.pk]),
+            {"date": "2026-11-01", "party": "us", "discount_step": step, "description": f"Cut {step}"},
+        )
+
+    page = rep_client.get(reverse("contracts:deal_tab", args=[deal.pk, "negotiation"])).content.decode()
+
+    assert NegotiationIssue.objects.get(pk=issue.pk).status == "agreed"
+    assert "invites bigger demands" in page
+    assert "<polyline" in page
+    assert "point too-large" in page
