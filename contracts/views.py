@@ -102,6 +102,11 @@ def _tab_url(deal: Deal, tab: str) -> str:
     return reverse("contracts:deal_tab", args=[deal.pk, tab])
 
 
+def _changed(form: BaseForm) -> dict[str, Any]:
+    """Only what the user changed: a frozen field left alone is not an edit."""
+    return {name: form.cleaned_data[name] for name in form.changed_data if not form.fields[name].disabled}
+
+
 def _people(request: HttpRequest):  # noqa: ANN202
     return scope_users(user=request.user).filter(is_active=True)
 
@@ -290,6 +295,8 @@ def deal_transition_view(request: HttpRequest, pk: int, name: str) -> HttpRespon
         messages.error(request, str(refused))
     except PermissionDenied:
         messages.error(request, _("You may not do this on this deal."))
+    except ValidationError as error:  # e.g. an approval chain nobody can approve
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(
             request, _("Done: the deal is now “%(state)s”.") % {"state": deal.get_state_display()}
@@ -309,7 +316,7 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        save=lambda: services.deal_update(deal=deal, acting_user=request.user, **form.cleaned_data),
+        save=lambda: services.deal_update(deal=deal, acting_user=request.user, **_changed(form)),
         title=_("Edit deal"),
         success_url=lambda d: reverse("contracts:deal_detail", args=[d.pk]),
         cancel_url=reverse("contracts:deal_detail", args=[deal.pk]),
@@ -324,7 +331,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        save=lambda: services.deal_update(deal=deal, acting_user=request.user, **form.cleaned_data),
+        save=lambda: services.deal_update(deal=deal, acting_user=request.user, **_changed(form)),
         title=_("Iron triangle"),
         success_url=lambda d: _tab_url(d, "team"),
         cancel_url=_tab_url(deal, "team"),
@@ -339,11 +346,7 @@ def terms_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        save=lambda: services.deal_update(
-            deal=deal,
-            acting_user=request.user,
-            **{k: v for k, v in form.cleaned_data.items() if not form.fields[k].disabled},
-        ),
+        save=lambda: services.deal_update(deal=deal, acting_user=request.user, **_changed(form)),
         title=_("Terms"),
         success_url=lambda d: _tab_url(d, "terms"),
         cancel_url=_tab_url(deal, "terms"),
@@ -361,10 +364,10 @@ def line_item_edit(request: HttpRequest, pk: int, line_pk: int | None = None) ->
     form = forms.LineItemForm(request.POST or None, instance=line)
 
     def save() -> LineItem:
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("configuration",)}
-        if line is None:
+        if line is None:  # empty fields are filled from the catalogue item
+            data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
             return services.line_item_create(deal=deal, acting_user=request.user, **data)
-        return services.line_item_update(line=line, acting_user=request.user, **data)
+        return services.line_item_update(line=line, acting_user=request.user, **form.cleaned_data)
 
     return _form_page(
         request,

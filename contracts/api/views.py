@@ -126,6 +126,8 @@ class DealViewSet(
             )
         except PermissionDenied:
             raise DRFPermissionDenied from None
+        except DjangoValidationError as error:  # e.g. an approval chain nobody can approve
+            return Response({"detail": " ".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST)
         deal = self.get_queryset().get(pk=deal.pk)
         return Response(s.DealDetailSerializer(deal, context=self.get_serializer_context()).data)
 

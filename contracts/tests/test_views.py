@@ -295,3 +295,29 @@ def test_negotiation_issues_and_concessions_from_the_page_warn_on_a_large_step(r
     assert "invites bigger demands" in page
     assert "<polyline" in page
     assert "point too-large" in page
+
+
+def test_editing_the_name_of_a_signed_deal_is_allowed_but_its_terms_are_frozen(rep_client, rep, teammate):
+    deal = ready_deal(Deal.State.SIGNED, owner=rep, solution_owner=teammate, delivery_owner=teammate)
+    page = rep_client.get(reverse("contracts:deal_edit", args=[deal.pk]))
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+
+    renamed = rep_client.post(reverse("contracts:deal_edit", args=[deal.pk]), {**data, "name": "Renamed"})
+    repriced = rep_client.post(reverse("contracts:deal_edit", args=[deal.pk]), {**data, "amount": "1"})
+
+    assert renamed.status_code == 302
+    assert Deal.objects.get(pk=deal.pk).name == "Renamed"
+    assert repriced.status_code == 400
+
+
+def test_a_submission_nobody_can_approve_is_refused_with_a_message(rep_client, rep):
+    from contracts.tests.factories import policy_with_steps
+
+    policy_with_steps({"role": "finance"})  # no finance user, no admin: nobody can approve
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+
+    response = rep_client.post(reverse("contracts:deal_transition", args=[deal.pk, "submit_for_approval"]))
+
+    assert response.status_code == 302
+    assert "Nobody can approve" in str(list(get_messages(response.wsgi_request))[0])
+    assert Deal.objects.get(pk=deal.pk).state == Deal.State.NEGOTIATION
