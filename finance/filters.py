@@ -5,11 +5,13 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from finance.models import CostCategory, CostEntry, Direction, FinancialView, Invoice, Payment, WriteOff
 from relationships.models import Customer
+from relationships.selectors import customer_list
 
 YES_NO = forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
 
@@ -24,6 +26,13 @@ class StyledFilterSet(django_filters.FilterSet):
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
         return form
+
+
+def _counterparties(request: HttpRequest | None) -> QuerySet[Customer]:
+    """Only the counterparties the caller may see are choices."""
+    if request is None or not request.user.is_authenticated:
+        return Customer.objects.none()
+    return customer_list(user=request.user).order_by("name")
 
 
 def _overdue_q() -> Q:
@@ -45,9 +54,7 @@ class InvoiceFilter(StyledFilterSet):
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=YES_NO)
     direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Invoice.Kind.choices)
-    counterparty = django_filters.ModelChoiceFilter(
-        label=_("Customer or supplier"), queryset=Customer.objects.all()
-    )
+    counterparty = django_filters.ModelChoiceFilter(label=_("Customer or supplier"), queryset=_counterparties)
     currency = django_filters.CharFilter(label=_("Currency"), lookup_expr="iexact")
     issued_from = django_filters.DateFilter(label=_("Date from"), field_name="issue_date", lookup_expr="gte")
     issued_to = django_filters.DateFilter(label=_("Date to"), field_name="issue_date", lookup_expr="lte")
@@ -91,9 +98,7 @@ class InvoiceFilter(StyledFilterSet):
 
 
 class OpenItemFilter(StyledFilterSet):
-    counterparty = django_filters.ModelChoiceFilter(
-        label=_("Customer or supplier"), queryset=Customer.objects.all()
-    )
+    counterparty = django_filters.ModelChoiceFilter(label=_("Customer or supplier"), queryset=_counterparties)
     currency = django_filters.CharFilter(label=_("Currency"), lookup_expr="iexact")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=YES_NO)
     due_from = django_filters.DateFilter(label=_("Due from"), field_name="due_date", lookup_expr="gte")
@@ -112,9 +117,7 @@ class OpenItemFilter(StyledFilterSet):
 
 class PaymentFilter(StyledFilterSet):
     direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
-    counterparty = django_filters.ModelChoiceFilter(
-        label=_("Customer or supplier"), queryset=Customer.objects.all()
-    )
+    counterparty = django_filters.ModelChoiceFilter(label=_("Customer or supplier"), queryset=_counterparties)
     currency = django_filters.CharFilter(label=_("Currency"), lookup_expr="iexact")
     date_from = django_filters.DateFilter(label=_("Date from"), field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("Date to"), field_name="date", lookup_expr="lte")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -160,6 +161,10 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return self.number or str(_("Draft invoice %(pk)s") % {"pk": self.pk})
+
+    def clean(self) -> None:
+        if self.issue_date and self.due_date and self.due_date < self.issue_date:
+            raise ValidationError({"due_date": _("The due date cannot be before the invoice date.")})
 
     @property
     def is_draft(self) -> bool:

@@ -79,9 +79,8 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def invoice_list(request: HttpRequest) -> HttpResponse:
     _viewer(request)
-    filterset = InvoiceFilter(
-        request.GET or None, queryset=selectors.invoice_list_annotated(user=request.user)
-    )
+    invoices = selectors.invoice_list_annotated(user=request.user)
+    filterset = InvoiceFilter(request.GET or None, queryset=invoices, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, "can_write": can_write_money(request.user)}
     return _list_page(request, "finance/invoice_list.html", "finance/_invoice_table.html", context)
@@ -220,7 +219,7 @@ def _open_items_page(request: HttpRequest, direction: str) -> HttpResponse:
     items = selectors.open_items(user=request.user, direction=direction, as_of=as_of).order_by(
         "due_date", "pk"
     )
-    filterset = OpenItemFilter(request.GET or None, queryset=items)
+    filterset = OpenItemFilter(request.GET or None, queryset=items, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page:
         item.bucket = selectors.bucket_for(due_date=item.due_date, as_of=as_of)
@@ -252,7 +251,7 @@ def payables(request: HttpRequest) -> HttpResponse:
 def payment_list(request: HttpRequest) -> HttpResponse:
     _viewer(request)
     payments = selectors.payment_list(user=request.user).prefetch_related("allocations__invoice")
-    filterset = PaymentFilter(request.GET or None, queryset=payments)
+    filterset = PaymentFilter(request.GET or None, queryset=payments, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return _list_page(
         request,

@@ -124,6 +124,15 @@ class InvoiceSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("Add at least one line."))
         return value
 
+    def validate(self, attrs: dict) -> dict:
+        issue_date = attrs.get("issue_date", getattr(self.instance, "issue_date", None))
+        due_date = attrs.get("due_date", getattr(self.instance, "due_date", None))
+        if issue_date and due_date and due_date < issue_date:
+            raise serializers.ValidationError(
+                {"due_date": _("The due date cannot be before the invoice date.")}
+            )
+        return attrs
+
     def validate_currency(self, value: str) -> str:
         return value.upper()
 

@@ -323,3 +323,9 @@ def test_payment_date_defaults_to_today(finance, rep):
     invoice = issued_invoice(by=finance, deal=deal_for(rep))
     payment = payment_for(invoice, by=finance, amount="1.00", day=date(2026, 2, 1))
     assert payment.amount_base == Decimal("1.00")
+
+
+def test_due_date_before_the_invoice_date_is_a_field_error(finance, rep):
+    with pytest.raises(ValidationError) as error:
+        draft_invoice(by=finance, deal=deal_for(rep), due_days=-1)
+    assert list(error.value.message_dict) == ["due_date"]

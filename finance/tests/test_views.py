@@ -146,3 +146,16 @@ def test_pages_run_a_bounded_number_of_queries(name, client, finance, rep, djang
         response = client.get(reverse(name))
 
     assert response.status_code == 200
+
+
+def test_counterparty_filter_offers_only_customers_in_scope(client, finance, rep, outsider):
+    mine = deal_for(rep).customer
+    theirs = deal_for(outsider).customer
+    client.force_login(rep)
+
+    choices = (
+        client.get(reverse("finance:invoice_list")).context["filter"].form.fields["counterparty"].queryset
+    )
+
+    assert mine in choices
+    assert theirs not in choices
