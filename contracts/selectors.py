@@ -144,14 +144,43 @@ def next_milestones(deals: list[Deal]) -> dict[int, Milestone]:
     return nearest
 
 
-def playbook_progress(deals: list[Deal]) -> dict[int, tuple[int, int]]:
-    """(done, total) playbook actions of each deal's current state, in one query."""
+POST_SIGNING_STATES = (
+    Deal.State.SIGNED,
+    Deal.State.EXECUTING,
+    Deal.State.PRELIMINARY_ACCEPTANCE,
+    Deal.State.FINAL_ACCEPTANCE,
+)
+
+
+@dataclass(frozen=True)
+class PlaybookProgress:
+    done: int
+    total: int
+    missed: int  # post-signing actions left undone in a state the deal has moved past
+
+
+def playbook_progress(deals: list[Deal]) -> dict[int, PlaybookProgress]:
+    """Playbook completion of each deal's current state, and the post-signing
+    actions it failed to follow up (DOMAIN §2.2), in one query."""
+    current = Q(state=F("deal__state"))
     rows = (
-        DealAction.objects.filter(deal__in=[d.pk for d in deals], state=F("deal__state"))
+        DealAction.objects.filter(deal__in=[d.pk for d in deals])
         .values("deal")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(done_at__isnull=False)))
+        .annotate(
+            total=Count("pk", filter=current),
+            done=Count("pk", filter=current & Q(done_at__isnull=False)),
+            missed=Count("pk", filter=~current & Q(done_at__isnull=True, state__in=POST_SIGNING_STATES)),
+        )
     )
-    return {row["deal"]: (row["done"], row["total"]) for row in rows}
+    return {row["deal"]: PlaybookProgress(row["done"], row["total"], row["missed"]) for row in rows}
+
+
+def missed_follow_ups(deal: Deal) -> list[DealAction]:
+    return list(
+        deal.actions.select_related("item", "owner")
+        .filter(done_at__isnull=True, state__in=POST_SIGNING_STATES)
+        .exclude(state=deal.state)
+    )
 
 
 def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[dict]:

@@ -46,6 +46,7 @@ from contracts.selectors import (
     contract_versions,
     deal_get_for_user,
     deal_list,
+    missed_follow_ups,
     next_milestones,
     pipeline_board,
     transition_options,
@@ -193,6 +194,7 @@ def _overview(request: HttpRequest, deal: Deal) -> dict:
         "actions_done": done,
         "actions_percent": round(100 * done / len(actions)) if actions else 0,
         "open_flags": deal.risk_flags.count(),
+        "missed": missed_follow_ups(deal),
     }
 
 

@@ -321,3 +321,20 @@ def test_a_submission_nobody_can_approve_is_refused_with_a_message(rep_client, r
     assert response.status_code == 302
     assert "Nobody can approve" in str(list(get_messages(response.wsgi_request))[0])
     assert Deal.objects.get(pk=deal.pk).state == Deal.State.NEGOTIATION
+
+
+def test_post_signing_actions_left_undone_are_flagged_on_the_deal_and_the_board(rep_client, rep, manager):
+    from contracts.models import PlaybookItem
+    from contracts.services import deal_transition
+
+    PlaybookItem.objects.create(state=Deal.State.SIGNED, side="sales", title="Kick-off meeting")
+    deal = ready_deal(Deal.State.APPROVED, owner=rep)
+    deal_transition(deal=deal, name="sign", acting_user=rep)
+    deal_transition(deal=Deal.objects.get(pk=deal.pk), name="start_execution", acting_user=rep)
+
+    overview = rep_client.get(reverse("contracts:deal_detail", args=[deal.pk])).content.decode()
+    board = rep_client.get(reverse("contracts:deal_board")).content.decode()
+
+    assert "Post-signing actions not followed up" in overview
+    assert "Kick-off meeting" in overview
+    assert "bi-exclamation-diamond-fill" in board
