@@ -199,6 +199,8 @@ def invoice_cancel(*, invoice: Invoice, reason: str, acting_user: User) -> Invoi
     invoice.status = Invoice.Status.CANCELLED
     invoice.cancel_reason = reason
     invoice.save(update_fields=["status", "cancel_reason"])
+    if invoice.kind == Invoice.Kind.CREDIT_NOTE:
+        _refresh_status(invoice.credited_invoice)
     return invoice
 
 
@@ -466,6 +468,8 @@ def write_off_decide(*, write_off: WriteOff, approve: bool, acting_user: User, c
         raise PermissionDenied
     invoice = Invoice.objects.select_for_update().get(pk=write_off.invoice_id)
     if approve:
+        if invoice.status not in Invoice.OPEN_STATUSES:
+            raise ValidationError({"invoice": _("Only an open customer invoice can be written off.")})
         if write_off.amount > invoice_balance(invoice).outstanding:
             raise ValidationError({"amount": _("The invoice no longer has that much outstanding.")})
         write_off.amount_base = _base_part(invoice, write_off.amount)

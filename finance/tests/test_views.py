@@ -159,3 +159,42 @@ def test_counterparty_filter_offers_only_customers_in_scope(client, finance, rep
 
     assert mine in choices
     assert theirs not in choices
+
+
+def test_cost_entry_form_adds_to_the_budget(client, finance, rep):
+    deal = deal_for(rep)
+    client.force_login(finance)
+    url = reverse("finance:cost_entry_create", args=[deal.pk])
+    data = {"view": "budget", "kind": "cost", "category": "travel", "description": "Site visits", "date": "2026-03-01",
+            "amount": "120.50", "currency": "usd", "exchange_rate": "7"}  # fmt: skip
+
+    assert client.post(url, {**data, "amount": "-3"}).context["form"].errors
+    assert client.post(url, data).status_code == 302
+
+    entry = deal.cost_entries.get()
+    assert (entry.currency, entry.amount_base) == ("USD", Decimal("843.50"))
+
+
+def test_write_off_is_approved_on_the_page_by_a_second_person(client, finance, admin_user, rep):
+    invoice = issued_invoice(by=finance, deal=deal_for(rep))
+    write_off = services.write_off_request(
+        invoice=invoice, amount=Decimal("30.00"), reason="Bank fee", acting_user=finance
+    )
+    client.force_login(finance)
+    assert client.post(reverse("finance:write_off_decide", args=[write_off.pk, "approve"])).status_code == 403
+
+    client.force_login(admin_user)
+    client.post(reverse("finance:write_off_decide", args=[write_off.pk, "approve"]))
+
+    write_off.refresh_from_db()
+    assert write_off.status == "approved"
+
+
+def test_final_accounts_are_frozen_from_the_deal_page(client, finance, rep):
+    deal = deal_for(rep)
+    type(deal).objects.filter(pk=deal.pk).update(state="closed")
+    client.force_login(finance)
+
+    client.post(reverse("finance:final_accounts_freeze", args=[deal.pk]))
+
+    assert client.get(reverse("finance:deal_finance", args=[deal.pk])).context["figures"].final is not None
