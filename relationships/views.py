@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import scope_users
 from crm_contracts.history import history_entries
+from crm_contracts.pages import form_page
 from relationships import services
 from relationships.coverage import coverage_for_deals
 from relationships.filters import CustomerFilter
@@ -47,40 +45,8 @@ from relationships.selectors import (
 FORM_TEMPLATE = "relationships/form.html"
 
 
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError next to the fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _form_page(
-    request: HttpRequest,
-    form: BaseForm,
-    *,
-    save: Callable[[], Model],
-    title: str,
-    success_url: Callable[[Model], str],
-    cancel_url: str,
-    context: dict | None = None,
-) -> HttpResponse:
-    """The shared create/edit cycle: validate, call the service, keep input on errors."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save()
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(success_url(obj))
-    return render(
-        request,
-        FORM_TEMPLATE,
-        {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})},
-        status=400 if request.method == "POST" else 200,
-    )
+def _form_page(request: HttpRequest, form: BaseForm, **kwargs) -> HttpResponse:
+    return form_page(request, form, template=FORM_TEMPLATE, **kwargs)
 
 
 def _customer_page(
