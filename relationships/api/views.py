@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -73,7 +74,24 @@ class ScopedViewSet(viewsets.GenericViewSet):
         return serializer
 
 
+class ServiceWriteMixin:
+    """Creates and updates go through `save_service(obj, acting_user)`."""
+
+    save_service: Callable[[Model, object], Model]
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        obj = serializer.Meta.model(**serializer.validated_data)
+        serializer.instance = _run(lambda: type(self).save_service(obj, self.request.user))
+
+    def perform_update(self, serializer: serializers.Serializer) -> None:
+        obj = serializer.instance
+        for name, value in serializer.validated_data.items():
+            setattr(obj, name, value)
+        _run(lambda: type(self).save_service(obj, self.request.user))
+
+
 class CustomerViewSet(
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -83,6 +101,7 @@ class CustomerViewSet(
     """Customers, suppliers and partners. Never deleted: POST …/archive/ instead."""
 
     serializer_class = s.CustomerSerializer
+    save_service = staticmethod(lambda obj, user: services.customer_save(customer=obj, acting_user=user))
     filterset_class = CustomerFilter
     ordering_fields = ["name", "segment", "region", "updated_at"]
 
@@ -90,18 +109,6 @@ class CustomerViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Customer.objects.none()
         return customer_list(user=self.request.user)
-
-    def perform_create(self, serializer: s.CustomerSerializer) -> None:
-        customer = Customer(**serializer.validated_data)
-        serializer.instance = _run(
-            lambda: services.customer_save(customer=customer, acting_user=self.request.user)
-        )
-
-    def perform_update(self, serializer: s.CustomerSerializer) -> None:
-        customer = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(customer, name, value)
-        _run(lambda: services.customer_save(customer=customer, acting_user=self.request.user))
 
     @extend_schema(request=None, responses=s.CustomerSerializer)
     @action(detail=True, methods=["post"])
@@ -112,8 +119,9 @@ class CustomerViewSet(
         return Response(s.CustomerSerializer(customer).data)
 
 
-class OrgUnitViewSet(viewsets.ModelViewSet, ScopedViewSet):
+class OrgUnitViewSet(ServiceWriteMixin, viewsets.ModelViewSet, ScopedViewSet):
     serializer_class = s.OrgUnitSerializer
+    save_service = staticmethod(lambda obj, user: services.org_unit_save(unit=obj, acting_user=user))
     filterset_fields = ["customer", "parent"]
 
     def get_queryset(self):  # noqa: ANN201
@@ -121,21 +129,12 @@ class OrgUnitViewSet(viewsets.ModelViewSet, ScopedViewSet):
             return OrgUnit.objects.none()
         return OrgUnit.objects.filter(customer__in=customer_list(user=self.request.user))
 
-    def perform_create(self, serializer: s.OrgUnitSerializer) -> None:
-        unit = OrgUnit(**serializer.validated_data)
-        serializer.instance = _run(lambda: services.org_unit_save(unit=unit, acting_user=self.request.user))
-
-    def perform_update(self, serializer: s.OrgUnitSerializer) -> None:
-        unit = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(unit, name, value)
-        _run(lambda: services.org_unit_save(unit=unit, acting_user=self.request.user))
-
     def perform_destroy(self, instance: OrgUnit) -> None:
         _run(lambda: services.org_unit_delete(unit=instance, acting_user=self.request.user))
 
 
 class ContactViewSet(
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -145,6 +144,7 @@ class ContactViewSet(
     """People at customers. Someone who leaves is marked with POST …/left/, not deleted."""
 
     serializer_class = s.ContactSerializer
+    save_service = staticmethod(lambda obj, user: services.contact_save(contact=obj, acting_user=user))
     filterset_fields = ["customer", "org_unit", "reports_to", "layer", "social_style", "is_active"]
     search_fields = ["name", "title", "email"]
     ordering_fields = ["name", "layer"]
@@ -153,18 +153,6 @@ class ContactViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Contact.objects.none()
         return Contact.objects.filter(customer__in=customer_list(user=self.request.user)).order_by("name")
-
-    def perform_create(self, serializer: s.ContactSerializer) -> None:
-        contact = Contact(**serializer.validated_data)
-        serializer.instance = _run(
-            lambda: services.contact_save(contact=contact, acting_user=self.request.user)
-        )
-
-    def perform_update(self, serializer: s.ContactSerializer) -> None:
-        contact = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(contact, name, value)
-        _run(lambda: services.contact_save(contact=contact, acting_user=self.request.user))
 
     @extend_schema(request=None, responses=s.ContactSerializer)
     @action(detail=True, methods=["post"])
@@ -176,6 +164,7 @@ class ContactViewSet(
 
 
 class BuyingRoleViewSet(
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -187,6 +176,7 @@ class BuyingRoleViewSet(
     (deal, contact, role) updates its attitude and influence."""
 
     serializer_class = s.BuyingRoleSerializer
+    save_service = staticmethod(lambda obj, user: services.buying_role_save(role=obj, acting_user=user))
     filterset_fields = ["deal", "contact", "role", "attitude", "influence"]
 
     def get_queryset(self):  # noqa: ANN201
@@ -201,23 +191,12 @@ class BuyingRoleViewSet(
             .order_by("deal_id", "role", "pk")
         )
 
-    def perform_create(self, serializer: s.BuyingRoleSerializer) -> None:
-        role = BuyingRole(**serializer.validated_data)
-        serializer.instance = _run(
-            lambda: services.buying_role_save(role=role, acting_user=self.request.user)
-        )
-
-    def perform_update(self, serializer: s.BuyingRoleSerializer) -> None:
-        role = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(role, name, value)
-        _run(lambda: services.buying_role_save(role=role, acting_user=self.request.user))
-
     def perform_destroy(self, instance: BuyingRole) -> None:
         _run(lambda: services.buying_role_remove(role=instance, acting_user=self.request.user))
 
 
 class CoachAssessmentViewSet(
+    ServiceWriteMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -227,6 +206,9 @@ class CoachAssessmentViewSet(
     """The three coach criteria per contact; `status` is coach only when all three hold with evidence."""
 
     serializer_class = s.CoachAssessmentSerializer
+    save_service = staticmethod(
+        lambda obj, user: services.coach_assessment_save(assessment=obj, acting_user=user)
+    )
     filterset_fields = ["contact", "contact__customer"]
 
     def get_queryset(self):  # noqa: ANN201
@@ -241,15 +223,7 @@ class CoachAssessmentViewSet(
         assessment = existing or CoachAssessment()
         for name, value in serializer.validated_data.items():
             setattr(assessment, name, value)
-        serializer.instance = _run(
-            lambda: services.coach_assessment_save(assessment=assessment, acting_user=self.request.user)
-        )
-
-    def perform_update(self, serializer: s.CoachAssessmentSerializer) -> None:
-        assessment = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(assessment, name, value)
-        _run(lambda: services.coach_assessment_save(assessment=assessment, acting_user=self.request.user))
+        serializer.instance = _run(lambda: type(self).save_service(assessment, self.request.user))
 
 
 class RelationshipViewSet(
@@ -348,26 +322,15 @@ class InteractionViewSet(
         return Response(s.InteractionSerializer(interaction).data)
 
 
-class PainPointViewSet(viewsets.ModelViewSet, ScopedViewSet):
+class PainPointViewSet(ServiceWriteMixin, viewsets.ModelViewSet, ScopedViewSet):
     serializer_class = s.PainPointSerializer
+    save_service = staticmethod(lambda obj, user: services.customer_child_save(obj=obj, acting_user=user))
     filterset_fields = ["customer", "kind", "cost_category"]
 
     def get_queryset(self):  # noqa: ANN201
         if getattr(self, "swagger_fake_view", False):
             return PainPoint.objects.none()
         return PainPoint.objects.filter(customer__in=customer_list(user=self.request.user))
-
-    def perform_create(self, serializer: s.PainPointSerializer) -> None:
-        point = PainPoint(**serializer.validated_data)
-        serializer.instance = _run(
-            lambda: services.customer_child_save(obj=point, acting_user=self.request.user)
-        )
-
-    def perform_update(self, serializer: s.PainPointSerializer) -> None:
-        point = serializer.instance
-        for name, value in serializer.validated_data.items():
-            setattr(point, name, value)
-        _run(lambda: services.customer_child_save(obj=point, acting_user=self.request.user))
 
     def perform_destroy(self, instance: PainPoint) -> None:
         _run(lambda: services.customer_child_delete(obj=instance, acting_user=self.request.user))
