@@ -194,3 +194,21 @@ def test_change_requests_catalogue_and_templates(api, rep):
     assert submitted.json()["status"] == "pending"
     assert api.get(reverse("api:catalogue-item-list")).status_code == 200
     assert api.get(reverse("api:contract-template-list")).status_code == 200
+
+
+def test_line_items_change_requests_and_deal_detail_are_bounded(api, rep, django_assert_max_num_queries):
+    deals = [ready_deal(Deal.State.SIGNED, owner=rep) for _ in range(6)]
+    for deal in deals:
+        for _ in range(3):
+            LineItem.objects.create(deal=deal, category="service", description="x", quantity=1, unit_price=1)
+
+    with django_assert_max_num_queries(8):
+        lines = api.get(reverse("api:line-item-list"))
+    with django_assert_max_num_queries(8):
+        changes = api.get(reverse("api:change-request-list"))
+    with django_assert_max_num_queries(25):
+        detail = api.get(reverse("api:deal-detail", args=[deals[0].pk]))
+
+    assert lines.json()["count"] == 24
+    assert changes.json()["count"] == 6
+    assert detail.status_code == 200
