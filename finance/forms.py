@@ -4,11 +4,14 @@ import uuid
 from decimal import Decimal
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contracts.models import Deal
 from crm_contracts.forms import StyledFormMixin
-from finance.models import CostCategory, CostEntry, FinancialView
+from finance.models import BASE_CURRENCY, CostCategory, CostEntry, Direction, FinancialView
+from relationships.models import Customer
 
 
 class ReasonForm(StyledFormMixin, forms.Form):
@@ -49,3 +52,44 @@ class CostEntryForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["view"].choices = FinancialView.choices
         self.fields["category"].choices = CostCategory.choices
+
+
+class InvoiceForm(StyledFormMixin, forms.Form):
+    """A draft invoice; the lines come from InvoiceLineFormSet."""
+
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
+    counterparty = forms.ModelChoiceField(label=_("Customer or supplier"), queryset=Customer.objects.none())
+    deal = forms.ModelChoiceField(label=_("Deal"), queryset=Deal.objects.none(), required=False)
+    supplier_reference = forms.CharField(label=_("Supplier's invoice number"), max_length=60, required=False)
+    issue_date = forms.DateField(
+        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    currency = forms.CharField(label=_("Currency"), max_length=3, initial=BASE_CURRENCY)
+    exchange_rate = forms.DecimalField(
+        label=_("Exchange rate to base currency"), max_digits=12, decimal_places=6, min_value=Decimal("0.000001"),
+        initial=Decimal("1"),
+    )  # fmt: skip
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, counterparties: QuerySet, deals: QuerySet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counterparty"].queryset = counterparties.order_by("name")
+        self.fields["deal"].queryset = deals.order_by("-created_at")
+
+
+class InvoiceLineForm(StyledFormMixin, forms.Form):
+    description = forms.CharField(label=_("Description"), max_length=300)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=12, decimal_places=3, min_value=Decimal("0.001")
+    )
+    unit_price = forms.DecimalField(
+        label=_("Unit price"), max_digits=14, decimal_places=2, min_value=Decimal("0")
+    )
+    tax_rate = forms.DecimalField(
+        label=_("Tax rate (%)"), max_digits=5, decimal_places=2, min_value=Decimal("0"), max_value=Decimal("100"),
+        initial=Decimal("13"),
+    )  # fmt: skip
+
+
+InvoiceLineFormSet = forms.formset_factory(InvoiceLineForm, extra=4, min_num=1, validate_min=True)

@@ -7,6 +7,7 @@ app_name = "finance"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("invoices/", views.invoice_list, name="invoice_list"),
+    path("invoices/new/", views.invoice_create, name="invoice_create"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path("invoices/<int:pk>/issue/", views.invoice_issue, name="invoice_issue"),
     path("invoices/<int:pk>/cancel/", views.invoice_cancel, name="invoice_cancel"),

@@ -21,9 +21,17 @@ from contracts.selectors import deal_list
 from finance import selectors, services
 from finance.charts import ageing_bars
 from finance.filters import InvoiceFilter, OpenItemFilter, PaymentFilter
-from finance.forms import CostEntryForm, PaymentForm, ReasonForm, WriteOffForm
+from finance.forms import (
+    CostEntryForm,
+    InvoiceForm,
+    InvoiceLineFormSet,
+    PaymentForm,
+    ReasonForm,
+    WriteOffForm,
+)
 from finance.models import BASE_CURRENCY, CostCategory, Direction
 from finance.permissions import can_decide_write_off, can_view_money, can_write_money
+from relationships.selectors import customer_list
 
 PAGE_SIZE = 25
 
@@ -84,6 +92,41 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": filterset, "page": page, "can_write": can_write_money(request.user)}
     return _list_page(request, "finance/invoice_list.html", "finance/_invoice_table.html", context)
+
+
+@login_required
+def invoice_create(request: HttpRequest) -> HttpResponse:
+    """A draft invoice with its lines; it is numbered when issued from its page."""
+    _writer(request)
+    deal = None
+    if request.GET.get("deal", "").isdigit():
+        deal = deal_list(user=request.user).filter(pk=request.GET["deal"]).first()
+    initial = {
+        "deal": deal,
+        "counterparty": deal.customer if deal else None,
+        "direction": Direction.RECEIVABLE,
+    }
+    form = InvoiceForm(
+        request.POST or None,
+        initial=initial,
+        counterparties=customer_list(user=request.user),
+        deals=deal_list(user=request.user),
+    )
+    lines = InvoiceLineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        data = [services.LineData(**row) for row in lines.cleaned_data if row]
+        try:
+            invoice = services.invoice_create(lines=data, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in (
+                exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            ).items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("Draft saved: check it, then issue it."))
+            return redirect("finance:invoice_detail", pk=invoice.pk)
+    return render(request, "finance/invoice_form.html", {"form": form, "lines": lines})
 
 
 @login_required

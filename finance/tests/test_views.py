@@ -198,3 +198,43 @@ def test_final_accounts_are_frozen_from_the_deal_page(client, finance, rep):
     client.post(reverse("finance:final_accounts_freeze", args=[deal.pk]))
 
     assert client.get(reverse("finance:deal_finance", args=[deal.pk])).context["figures"].final is not None
+
+
+def invoice_form_data(deal, **overrides) -> dict:  # noqa: ANN001
+    data = {
+        "direction": "receivable", "counterparty": deal.customer_id, "deal": deal.pk, "issue_date": "2026-03-01",
+        "due_date": "2026-03-31", "currency": "CNY", "exchange_rate": "1", "notes": "Milestone 1",
+        "lines-TOTAL_FORMS": "3", "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "1", "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-description": "Pump", "lines-0-quantity": "3", "lines-0-unit_price": "33.33", "lines-0-tax_rate": "13",
+        "lines-1-description": "Freight", "lines-1-quantity": "1", "lines-1-unit_price": "10.01", "lines-1-tax_rate": "9",
+        "lines-2-tax_rate": "13",  # an untouched row, as the browser sends it
+    }  # fmt: skip
+    return {**data, **overrides}
+
+
+def test_invoice_form_creates_a_draft_with_its_lines(client, finance, rep):
+    deal = deal_for(rep)
+    client.force_login(finance)
+
+    response = client.post(reverse("finance:invoice_create"), invoice_form_data(deal))
+
+    invoice = deal.invoices.get()
+    assert response.url == reverse("finance:invoice_detail", args=[invoice.pk])
+    assert (invoice.status, invoice.gross, invoice.lines.count()) == ("draft", Decimal("123.90"), 2)
+
+
+def test_invoice_form_keeps_input_and_shows_errors(client, finance, rep):
+    deal = deal_for(rep)
+    client.force_login(finance)
+
+    response = client.post(
+        reverse("finance:invoice_create"),
+        invoice_form_data(deal, due_date="2026-02-01", **{"lines-1-unit_price": "abc"}),
+    )
+
+    assert response.status_code == 200
+    assert "Milestone 1" in response.content.decode()
+    assert response.context["lines"].errors[1]["unit_price"]
+    assert not deal.invoices.exists()
+    response = client.post(reverse("finance:invoice_create"), invoice_form_data(deal, due_date="2026-02-01"))
+    assert response.context["form"].errors["due_date"]
