@@ -34,14 +34,20 @@ NAV_ITEMS = [
 def navigation(request: HttpRequest) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    items = []
+    urls = []
     for item in NAV_ITEMS:
         try:
-            url = reverse(item.url_name)
+            urls.append(reverse(item.url_name))
         except NoReverseMatch:
-            url = None
-        active = url is not None and (request.path == url if url == "/" else request.path.startswith(url))
-        items.append({"label": item.label, "icon": item.icon, "url": url, "active": active})
+            urls.append(None)
+    # The item whose URL is the longest prefix of this page is the active one
+    # (/deals/approvals/ is Approvals, not Deals).
+    matches = [u for u in urls if u and (request.path == u if u == "/" else request.path.startswith(u))]
+    active = max(matches, key=len, default=None)
+    items = [
+        {"label": item.label, "icon": item.icon, "url": url, "active": url is not None and url == active}
+        for item, url in zip(NAV_ITEMS, urls, strict=True)
+    ]
     return {"nav_items": items, "unread_notifications": unread_count(request.user)}
 
 

@@ -183,3 +183,12 @@ def test_api_docs_are_served_without_a_cdn(client, rep):
 
     assert "swagger-ui" in page
     assert "cdn" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_navigation_marks_only_the_most_specific_area_active(client, manager):
+    client.force_login(manager)
+
+    items = client.get(reverse("contracts:approval_inbox")).context["nav_items"]
+
+    assert [str(i["label"]) for i in items if i["active"]] == ["Approvals"]
