@@ -44,5 +44,8 @@ urlpatterns = [
     path("<int:pk>/risks/new/", views.risk_add, name="risk_add"),
     path("<int:pk>/risks/<int:item_pk>/close/", views.risk_close, name="risk_close"),
     path("<int:pk>/actions/<int:action_pk>/done/", views.action_done, name="action_done"),
+    path("<int:pk>/documents/pdf/", views.document_generate, name="document_generate"),
+    path("<int:pk>/documents/<int:doc_pk>/status/", views.document_status, name="document_status"),
+    path("<int:pk>/documents/<int:doc_pk>/download/", views.document_download, name="document_download"),
     path("<int:pk>/<slug:tab>/", views.deal_detail, name="deal_tab"),
 ]

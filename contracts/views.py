@@ -12,21 +12,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.forms import BaseForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import scope_users
 from contracts import forms, services
 from contracts import permissions as p
+from contracts.documents import contract_document_request, signed_version
 from contracts.filters import DealFilter
 from contracts.models import (
     ApprovalStep,
     ChangeRequest,
     Clause,
     ContractClause,
+    ContractDocument,
     ContractTemplate,
     Deal,
     DealAction,
@@ -51,6 +54,7 @@ from contracts.selectors import (
     pipeline_board,
     transition_options,
 )
+from crm_contracts.pages import apply_errors, form_page
 from relationships.coverage import coverage_for_deals
 from relationships.selectors import customer_list
 
@@ -68,14 +72,6 @@ TABS = [
 ]
 
 
-def _apply_errors(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _form_page(
     request: HttpRequest,
     form: BaseForm,
@@ -86,17 +82,16 @@ def _form_page(
     cancel_url: str,
     deal: Deal | None = None,
 ) -> HttpResponse:
-    """Validate, call the service, keep the input and show errors on failure."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save()
-        except ValidationError as error:
-            _apply_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(success_url(obj))
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "deal": deal}
-    return render(request, FORM_TEMPLATE, context, status=400 if request.method == "POST" else 200)
+    return form_page(
+        request,
+        form,
+        save=save,
+        template=FORM_TEMPLATE,
+        title=title,
+        success_url=success_url,
+        cancel_url=cancel_url,
+        context={"deal": deal},
+    )
 
 
 def _tab_url(deal: Deal, tab: str) -> str:
@@ -215,12 +210,21 @@ def _terms(request: HttpRequest, deal: Deal) -> dict:
 
 
 def _documents(request: HttpRequest, deal: Deal) -> dict:
-    versions = contract_versions(deal=deal)
     return {
-        "versions": versions,
         "flags": list(deal.risk_flags.select_related("clause")),
         "template_form": forms.VersionFromTemplateForm(),
         "changes": list(deal.change_requests.select_related("requested_by", "version")),
+        **_document_context(deal),
+    }
+
+
+def _document_context(deal: Deal) -> dict:
+    return {
+        "versions": contract_versions(deal=deal),
+        "documents": list(
+            ContractDocument.objects.filter(version__deal=deal).select_related("version", "requested_by")[:8]
+        ),
+        "signed_version": signed_version(deal),
     }
 
 
@@ -580,7 +584,7 @@ def approval_decide(request: HttpRequest, step_pk: int) -> HttpResponse:
         try:
             services.approval_decide(step=step, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         except PermissionDenied:
             form.add_error(None, _("This step no longer waits for your decision."))
         else:
@@ -790,3 +794,50 @@ def template_edit(request: HttpRequest, template_pk: int | None = None) -> HttpR
         success_url=lambda _obj: back,
         cancel_url=back,
     )
+
+
+# --- Contract PDFs -----------------------------------------------------------
+
+
+def _document_or_404(request: HttpRequest, pk: int, doc_pk: int) -> tuple[Deal, ContractDocument]:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    document = get_object_or_404(
+        ContractDocument.objects.select_related("version"), pk=doc_pk, version__deal=deal
+    )
+    return deal, document
+
+
+@require_POST
+@login_required
+def document_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a PDF of the current version; the partial then polls until it is ready."""
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    try:
+        contract_document_request(deal=deal, acting_user=request.user, language=get_language())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("contracts:deal_tab", pk=pk, tab="documents")
+    if request.headers.get("HX-Request"):
+        return render(request, "contracts/_document_list.html", {"deal": deal, **_document_context(deal)})
+    return redirect("contracts:deal_tab", pk=pk, tab="documents")
+
+
+@login_required
+def document_status(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    deal, document = _document_or_404(request, pk, doc_pk)
+    context = {"deal": deal, "document": document, "signed_version": signed_version(deal)}
+    return render(request, "contracts/_document_status.html", context)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
+    deal, document = _document_or_404(request, pk, doc_pk)
+    if document.status != ContractDocument.Status.READY:
+        raise Http404
+    name = f"{deal.number}-v{document.version.number}.pdf"
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Checksum-SHA256"] = document.sha256
+    return response

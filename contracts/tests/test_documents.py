@@ -121,3 +121,51 @@ def test_pdf_rendered_by_a_real_worker_through_redis(celery_worker, rep):
 
     assert document.status == ContractDocument.Status.READY, document.error
     assert "深圳精密电机有限公司" in pdf_text(document)
+
+
+@pytest.mark.django_db
+def test_generate_button_status_polling_and_download(client, deal, rep, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    client.force_login(rep)
+    page = client.get(reverse("contracts:deal_tab", args=[deal.pk, "documents"])).content.decode()
+    assert "Generate PDF" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        listing = client.post(reverse("contracts:document_generate", args=[deal.pk]), HTTP_HX_REQUEST="true")
+    document = ContractDocument.objects.get()
+    status = client.get(reverse("contracts:document_status", args=[deal.pk, document.pk]))
+    download = client.get(reverse("contracts:document_download", args=[deal.pk, document.pk]))
+
+    assert "<html" not in listing.content.decode()
+    assert "Download" in status.content.decode()
+    assert download["Content-Type"] == "application/pdf"
+    assert download["X-Checksum-SHA256"] == document.sha256
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_pending_status_polls_and_failed_status_offers_a_retry(client, deal, rep):
+    from django.urls import reverse
+
+    version = deal.versions.get()
+    pending = ContractDocument.objects.create(version=version, requested_by=rep)
+    client.force_login(rep)
+
+    polling = client.get(reverse("contracts:document_status", args=[deal.pk, pending.pk])).content.decode()
+    ContractDocument.objects.filter(pk=pending.pk).update(status="failed", error="OSError: no fonts")
+    failed = client.get(reverse("contracts:document_status", args=[deal.pk, pending.pk])).content.decode()
+
+    assert "hx-get" in polling
+    assert "OSError: no fonts" in failed
+    assert "Try again" in failed
+
+
+@pytest.mark.django_db
+def test_documents_of_another_teams_deal_are_404(client, deal, outsider):
+    from django.urls import reverse
+
+    document = ContractDocument.objects.create(version=deal.versions.get(), requested_by=deal.owner)
+    client.force_login(outsider)
+
+    assert client.get(reverse("contracts:document_download", args=[deal.pk, document.pk])).status_code == 404
