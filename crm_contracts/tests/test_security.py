@@ -64,3 +64,32 @@ def test_token_endpoint_is_throttled_by_the_same_lockout(rep):
 
     assert response.status_code == 400  # locked out: refused like a wrong password, no token
     assert "token" not in response.json()
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>")
+
+
+@pytest.mark.django_db
+def test_every_area_passes_the_csp(client, rep):
+    from contracts.tests.factories import DealFactory
+    from contracts.views import TABS
+
+    deal = DealFactory(owner=rep)
+    client.force_login(rep)
+    urls = [
+        reverse(name)
+        for name in (
+            "contracts:deal_list",
+            "contracts:deal_board",
+            "contracts:approval_inbox",
+            "finance:overview",
+        )
+    ] + [reverse("contracts:deal_tab", args=[deal.pk, tab]) for tab, _icon in TABS]
+
+    offenders = []
+    for url in urls:
+        page = client.get(url).content.decode()
+        if INLINE_SCRIPT.search(page) or " style=" in page:
+            offenders.append(url)
+
+    assert offenders == []
