@@ -93,3 +93,24 @@ def test_every_area_passes_the_csp(client, rep):
             offenders.append(url)
 
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_html_in_user_text_is_escaped_everywhere_it_shows(client, rep):
+    from relationships.tests.factories import ContactFactory, CustomerFactory
+
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    customer = CustomerFactory(owner=rep, name=evil, notes=evil, env_product_needs=evil)
+    contact = ContactFactory(customer=customer, name=evil, title=evil, interests=evil)
+    client.force_login(rep)
+
+    for url in (
+        reverse("relationships:customer_list"),
+        reverse("relationships:customer_detail", args=[customer.pk]),
+        reverse("relationships:org_chart", args=[customer.pk]),
+        reverse("relationships:contact_detail", args=[contact.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert "<script>alert" not in page, url
+        assert "<img src=x" not in page, url
+        assert "&lt;script&gt;" in page, url
