@@ -374,7 +374,8 @@ def _category_costs(deal: Deal) -> list[dict]:
     return [{"category": category, **views} for category, views in rows.items()]
 
 
-def _funds(deal: Deal) -> dict[str, Decimal]:
+def deal_funds(deal: Deal) -> dict[str, Decimal]:
+    """Receivable money of one deal in the base currency: invoiced, collected, outstanding, overdue."""
     invoices = with_balances(
         Invoice.objects.filter(
             deal=deal,
@@ -433,7 +434,7 @@ def deal_finance(deal: Deal) -> DealFinance:
     """The four financial views of one deal, in base currency. Actual revenue is
     what was invoiced (net of credit notes) plus actual revenue entries."""
     entries = _entry_figures(deal)
-    funds = _funds(deal)
+    funds = deal_funds(deal)
     actual = entries[FinancialView.ACTUAL]
     return DealFinance(
         deal=deal,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("invoices/new/", views.invoice_create, name="invoice_create"),
     path("invoices/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path("invoices/<int:pk>/issue/", views.invoice_issue, name="invoice_issue"),
+    path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("invoices/<int:pk>/cancel/", views.invoice_cancel, name="invoice_cancel"),
     path("invoices/<int:pk>/payment/", views.invoice_payment, name="invoice_payment"),
     path("invoices/<int:pk>/write-off/", views.write_off_request, name="write_off_request"),

@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from contracts.pdf import html_to_pdf
 from contracts.selectors import deal_list
 from finance import selectors, services
 from finance.charts import ageing_bars
@@ -355,3 +358,21 @@ def final_accounts_freeze(request: HttpRequest, deal_id: int) -> HttpResponse:
         for error in exc.messages:
             messages.error(request, error)
     return redirect("finance:deal_finance", deal_id=deal_id)
+
+
+@login_required
+def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The invoice as a PDF, rendered on the spot (one page; no worker needed)."""
+    _viewer(request)
+    invoice = get_object_or_404(
+        selectors.invoice_list(user=request.user)
+        .select_related("counterparty", "deal")
+        .prefetch_related("lines"),
+        pk=pk,
+    )
+    html = render_to_string(
+        "finance/pdf/invoice.html", {"invoice": invoice, "company": settings.COMPANY_NAME}, request=request
+    )
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number or f"draft-{invoice.pk}"}.pdf"'
+    return response

@@ -14,3 +14,14 @@ def money(value: object) -> str:
     if value is None or value == "":
         return "—"
     return intcomma(cents(Decimal(str(value))))
+
+
+@register.inclusion_tag("finance/_deal_money.html", takes_context=True)
+def deal_money(context: dict, deal) -> dict:  # noqa: ANN001
+    """Invoiced, collected and outstanding for a deal, for the deal page (two queries)."""
+    from finance.selectors import deal_funds
+
+    user = context["request"].user
+    if not user.has_perm("finance.view_invoice"):
+        return {"visible": False}
+    return {"visible": True, "deal": deal, "funds": deal_funds(deal)}
