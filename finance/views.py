@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from contracts.pdf import html_to_pdf
 from contracts.selectors import deal_list
+from crm_contracts.pages import apply_errors, form_page
 from finance import selectors, services
 from finance.charts import ageing_bars
 from finance.filters import InvoiceFilter, OpenItemFilter, PaymentFilter
@@ -61,22 +63,17 @@ def _list_page(request: HttpRequest, template: str, partial: str, context: dict)
 
 
 def _form_page(
-    request: HttpRequest, form, save: Callable[[], object], *, title: str, back: str
-) -> HttpResponse:  # noqa: ANN001
-    """Validate, run the service, show its field errors on the form; redirect back on success."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save()
-        except ValidationError as exc:
-            for field, errors in (
-                exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-            ).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(back)
-    return render(request, "finance/form.html", {"form": form, "title": title, "cancel_url": back})
+    request: HttpRequest, form: BaseForm, save: Callable[[], object], *, title: str, back: str
+) -> HttpResponse:
+    return form_page(
+        request,
+        form,
+        save=save,
+        template="finance/form.html",
+        title=title,
+        success_url=lambda _: back,
+        cancel_url=back,
+    )
 
 
 @login_required
@@ -121,11 +118,7 @@ def invoice_create(request: HttpRequest) -> HttpResponse:
         try:
             invoice = services.invoice_create(lines=data, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in (
-                exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-            ).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Draft saved: check it, then issue it."))
             return redirect("finance:invoice_detail", pk=invoice.pk)

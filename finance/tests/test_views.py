@@ -97,7 +97,7 @@ def test_payment_form_keeps_input_and_shows_errors(client, finance, rep):
         },
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400  # refused input: the page again, with errors
     assert "5000.00" in response.content.decode()
     assert "BANK-9" in response.content.decode()
     assert response.context["form"].errors
