@@ -147,11 +147,11 @@ def _gaps(roles: list[RoleCoverage], coach: CoachCoverage, layers: dict[str, boo
                 )
                 opponents.append(text % {"role": rc.label.lower(), "name": holder.name})
         best = rc.best
-        if (best.stage or 0) < Stage.MEETING:
-            shallow.append(
-                _("No relationship with the %(role)s (%(name)s) beyond %(stage)s.")
-                % {"role": rc.label.lower(), "name": best.name, "stage": _("acquaintance")}
-            )
+        values = {"role": rc.label.lower(), "name": best.name}
+        if best.stage is None:
+            shallow.append(_("Nobody on our side has a relationship with the %(role)s (%(name)s).") % values)
+        elif best.stage < Stage.MEETING:
+            shallow.append(_("No relationship with the %(role)s (%(name)s) beyond acquaintance.") % values)
     coach_gap = []
     if not coach.qualified:
         if coach.criteria_met:

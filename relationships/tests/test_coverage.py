@@ -187,3 +187,9 @@ def test_many_deals_in_a_fixed_number_of_queries(full_deal, django_assert_num_qu
 
     assert len(result) == 11
     assert result[full_deal.pk].score == 100
+
+
+def test_a_role_holder_nobody_knows_is_named_as_such(deal):
+    give_role(deal, Role.PURCHASER, name="Ma Jie")
+
+    assert "Nobody on our side has a relationship with the purchaser (Ma Jie)." in coverage(deal).gaps
