@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -290,3 +292,21 @@ def concession_chart(points: list[ConcessionPoint], *, width: int = 560, height:
         "top": top,
         "baseline": height - pad,
     }
+
+
+def renewals_due(*, user: User, within_days: int = 90, today: date | None = None) -> list[Deal]:
+    """Live contracts the user may see whose term ends within `within_days`,
+    soonest notice date first (the last day to renew or give notice)."""
+    from contracts.alerts import LIVE_CONTRACT_STATES
+
+    today = today or timezone.localdate()
+    deals = list(
+        deal_list(user=user).filter(
+            state__in=LIVE_CONTRACT_STATES,
+            term_end__isnull=False,
+            term_end__lte=today + timedelta(days=within_days),
+        )
+    )
+    for deal in deals:
+        deal.notice_date = deal.term_end - timedelta(days=deal.notice_days)
+    return sorted(deals, key=lambda d: d.notice_date)

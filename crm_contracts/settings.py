@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "relationships",
     "contracts",
     "finance",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

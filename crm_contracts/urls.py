@@ -11,6 +11,7 @@ api_patterns = [
     path("", include("relationships.api.urls")),
     path("", include("contracts.api.urls")),
     path("", include("finance.api.urls")),
+    path("", include("dashboards.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the strict CSP holds.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("customers/", include("relationships.urls")),
     path("deals/", include("contracts.urls")),
     path("finance/", include("finance.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("api/", include((api_patterns, "api"))),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

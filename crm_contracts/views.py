@@ -5,12 +5,19 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.models import Notification
 from accounts.selectors import department_colleagues
+from contracts.selectors import renewals_due
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"colleagues": department_colleagues(user=request.user)})
+    context = {
+        "colleagues": department_colleagues(user=request.user),
+        "renewals": renewals_due(user=request.user)[:8],
+        "notifications": Notification.objects.filter(user=request.user, read_at__isnull=True)[:5],
+    }
+    return render(request, "home.html", context)
 
 
 @require_GET

@@ -192,3 +192,26 @@ def test_navigation_marks_only_the_most_specific_area_active(client, manager):
     items = client.get(reverse("contracts:approval_inbox")).context["nav_items"]
 
     assert [str(i["label"]) for i in items if i["active"]] == ["Approvals"]
+
+
+@pytest.mark.django_db
+def test_home_shows_renewals_in_scope_and_unread_notifications(client, rep, outsider):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Notification
+    from contracts.models import Deal
+    from contracts.tests.factories import DealFactory
+
+    soon = timezone.localdate() + timedelta(days=40)
+    DealFactory(owner=rep, name="Own renewal", state=Deal.State.EXECUTING, term_end=soon, notice_days=30)
+    DealFactory(owner=outsider, name="Their renewal", state=Deal.State.EXECUTING, term_end=soon)
+    Notification.objects.create(user=rep, title="Due in 1 day: Send the NDA")
+    client.force_login(rep)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert "Own renewal" in page
+    assert "Their renewal" not in page
+    assert "Send the NDA" in page
