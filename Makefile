@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APPS := accounts relationships contracts finance
+APPS := accounts relationships contracts finance dashboards
 
 .PHONY: run test lint format venv sysdeps migrate demo worker messages vendor lock clean
 
@@ -83,6 +83,9 @@ vendor:
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/LICENSE
 	cp node_modules/bootstrap-icons/LICENSE static/vendor/bootstrap-icons/LICENSE
 	cp node_modules/htmx.org/LICENSE static/vendor/htmx/LICENSE
+	mkdir -p static/vendor/chartjs
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
+	cp node_modules/chart.js/LICENSE.md static/vendor/chartjs/
 
 lock: $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements.in

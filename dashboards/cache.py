@@ -1,0 +1,83 @@
+"""Caching the dashboard's figures (docs/dashboards.md, "Caching").
+
+The rule: figures are cached per user and filter set for CACHE_SECONDS, under
+a key that carries a global *generation* number. Any save or delete of a
+record a figure is computed from bumps the generation, so every cached
+dashboard is invalidated at once; writes that bypass signals
+(`QuerySet.update`, raw SQL) are covered by the short TTL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+CACHE_SECONDS = 120
+GENERATION_KEY = "dashboards:generation"
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def invalidate(**_kwargs: Any) -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet (or evicted): nothing cached under it can be read again
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def cached(key: str, compute: Callable[[], Any]) -> Any:
+    full_key = f"dashboards:{generation()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, CACHE_SECONDS)
+    return value
+
+
+def _watched_models() -> list:
+    from accounts.models import User
+    from contracts.models import ApprovalStep, Concession, Deal, DealTransition, LineItem, Milestone
+    from dashboards.models import SalesTarget
+    from finance.models import Allocation, CostEntry, Invoice, Payment, WriteOff
+    from relationships.models import BuyingRole, CoachAssessment, Contact, Customer, Relationship
+
+    return [
+        User,
+        Deal,
+        DealTransition,
+        LineItem,
+        Milestone,
+        Concession,
+        ApprovalStep,
+        SalesTarget,
+        Invoice,
+        Payment,
+        Allocation,
+        WriteOff,
+        CostEntry,
+        Customer,
+        Contact,
+        BuyingRole,
+        Relationship,
+        CoachAssessment,
+    ]
+
+
+def connect_signals() -> None:
+    for model in _watched_models():
+        uid = f"dashboards-invalidate-{model._meta.label_lower}"
+        post_save.connect(invalidate, sender=model, dispatch_uid=uid + "-save", weak=False)
+        post_delete.connect(invalidate, sender=model, dispatch_uid=uid + "-delete", weak=False)
+    from accounts.models import Department
+
+    post_save.connect(invalidate, sender=Department, dispatch_uid="dashboards-invalidate-dept", weak=False)
+    m2m_changed.connect(invalidate, dispatch_uid="dashboards-invalidate-m2m", weak=False)

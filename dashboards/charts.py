@@ -1,0 +1,58 @@
+"""Chart data for static/js/dashboards.js, handed over in json_script blocks.
+
+Numbers are strings of exact decimals (JSON has no Decimal); labels are
+already translated. The same numbers are always rendered as a table too.
+"""
+
+from __future__ import annotations
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from dashboards.reports import Table
+
+
+def dashboard_charts(figures: dict) -> dict:
+    return {
+        "funnel": {
+            "type": "bar",
+            "horizontal": True,
+            "labels": [row["label"] for row in figures["funnel"]],
+            "datasets": [{"label": _("Value (%(currency)s)") % {"currency": figures["currency"]},
+                          "data": [str(row["value"]) for row in figures["funnel"]]}],
+        },
+        "forecast": {
+            "type": "bar",
+            "labels": [date_format(row["month"], "YEAR_MONTH_FORMAT") for row in figures["forecast"]],
+            "datasets": [
+                {"label": _("Pipeline value"), "data": [str(row["value"]) for row in figures["forecast"]]},
+                {"label": _("Weighted forecast"), "data": [str(row["weighted"]) for row in figures["forecast"]]},
+            ],
+        },
+        "ageing": {
+            "type": "bar",
+            "labels": [b["label"] for b in figures["receivables"]["buckets"]],
+            "datasets": [{"label": _("Outstanding (%(currency)s)") % {"currency": figures["currency"]},
+                          "data": [str(b["amount"]) for b in figures["receivables"]["buckets"]],
+                          "perBar": True}],
+        },
+    }  # fmt: skip
+
+
+def report_chart(table: Table) -> dict:
+    """One dataset per column of the table, one bar group per row."""
+    return {
+        "type": "bar",
+        "labels": [label for _key, label in table.row_keys],
+        "datasets": [
+            {
+                "label": label,
+                "data": [_number(table.cells.get((rk, ck))) for rk, _rl in table.row_keys],
+            }
+            for ck, label in table.column_keys
+        ],
+    }
+
+
+def _number(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,77 @@
+"""The filters of the dashboard and the report builder, read from the URL (GET)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from crm_contracts.forms import StyledFormMixin
+from dashboards import selectors
+from dashboards.reports import DIMENSIONS, MEASURES, Basis, ReportSpec
+from relationships.models import Customer
+
+
+class DashboardFilterForm(StyledFormMixin, forms.Form):
+    period = forms.ChoiceField(label=_("Period"), choices=selectors.Period.CHOICES, required=False)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    segment = forms.ChoiceField(
+        label=_("Segment"), choices=[("", _("All segments")), *Customer.Segment.choices], required=False
+    )
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = selectors.filter_departments(user=user)
+        self.fields["department"].empty_label = _("All departments")
+        self.fields["owner"].queryset = selectors.filter_owners(user=user)
+        self.fields["owner"].empty_label = _("All owners")
+
+    def filters(self) -> selectors.Filters:
+        """The filters to apply; invalid or out-of-scope values fall back to "all"."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return selectors.Filters(
+            period=data.get("period") or selectors.Period.MONTH,
+            department=data.get("department"),
+            owner=data.get("owner"),
+            segment=data.get("segment") or "",
+        )
+
+
+def _dimension_choices(blank: str | None = None) -> list:
+    choices = [(code, dim.label) for code, dim in DIMENSIONS.items()]
+    return [("", blank), *choices] if blank else choices
+
+
+class ReportForm(DashboardFilterForm):
+    rows = forms.ChoiceField(
+        label=_("Rows"), choices=_dimension_choices(), initial="department", required=False
+    )
+    columns = forms.ChoiceField(label=_("Columns"), choices=_dimension_choices(_("(none)")), required=False)
+    measure = forms.ChoiceField(label=_("Measure"), choices=list(MEASURES.items()), required=False)
+    basis = forms.ChoiceField(label=_("Deals"), choices=Basis.CHOICES, required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["period"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("rows") and data.get("rows") == data.get("columns"):
+            self.add_error("columns", _("Choose a different dimension for the columns."))
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end must not be before the start."))
+        return data
+
+    def spec(self) -> ReportSpec:
+        data = self.cleaned_data if self.is_valid() else {}
+        return ReportSpec(
+            rows=data.get("rows") or "department",
+            columns=data.get("columns") or "",
+            measure=data.get("measure") or "value",
+            basis=data.get("basis") or Basis.SIGNED,
+            start=data.get("start"),
+            end=data.get("end"),
+        )

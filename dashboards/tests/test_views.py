@@ -1,0 +1,161 @@
+"""The dashboard page and API: scoping, bounded queries, caching."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contracts.models import Deal
+from contracts.tests.factories import ConcessionFactory, DealFactory, MilestoneFactory
+from dashboards import cache as dash_cache
+from dashboards.selectors import Filters, dashboard_figures
+from relationships.tests.factories import BuyingRoleFactory, CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+# Whatever the data size: session + user + nav, the figures, approvals.
+MAX_QUERIES = 26  # 24 measured: 4 session/user/scope, 15 figures, 2 approvals, 3 page chrome
+
+
+def _more_deals(owner, count: int) -> None:  # noqa: ANN001
+    customer = CustomerFactory(owner=owner)
+    states = [Deal.State.LEAD, Deal.State.BIDDING, Deal.State.NEGOTIATION, Deal.State.SIGNED]
+    today = timezone.localdate()
+    for n in range(count):
+        deal = DealFactory(
+            owner=owner,
+            customer=customer,
+            state=states[n % len(states)],
+            amount=Decimal(1000 + n),
+            expected_close=today + timedelta(days=n),
+        )
+        MilestoneFactory(deal=deal, due_date=today - timedelta(days=n % 3))
+        ConcessionFactory(deal=deal, date=today)
+        BuyingRoleFactory(deal=deal)
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_dashboard_runs_a_bounded_number_of_queries(
+    client, book, manager, rep, extra, django_assert_max_num_queries
+):
+    _more_deals(rep, extra)
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(reverse("dashboards:dashboard"), {"period": "quarter"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_dashboard_api_runs_a_bounded_number_of_queries(
+    client, book, manager, rep, extra, django_assert_max_num_queries
+):
+    _more_deals(rep, extra)
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get("/api/dashboard/")
+
+    assert response.status_code == 200
+
+
+def test_dashboard_page_shows_every_figure_as_a_table_and_chart_data(client, book, manager):
+    client.force_login(manager)
+
+    response = client.get(reverse("dashboards:dashboard"))
+
+    html = response.content.decode()
+    for chart in ("chart-funnel", "chart-forecast", "chart-ageing"):
+        assert f'<script id="{chart}" type="application/json">' in html
+        assert f'data-chart="{chart}"' in html
+    assert "style=" not in html
+    assert book["neg"].number in html  # the coverage heatmap
+    assert book["outsider"].number not in html
+
+
+def test_filters_come_from_the_url(client, book, manager, teammate):
+    client.force_login(manager)
+
+    response = client.get(reverse("dashboards:dashboard"), {"owner": teammate.pk})
+
+    funnel = {row["state"]: row["count"] for row in response.context["funnel"]}
+    assert funnel["lead"] == 1
+    assert funnel["signed"] == 0
+
+
+def test_a_department_outside_the_scope_is_ignored(client, book, manager, departments):
+    client.force_login(manager)
+
+    response = client.get(reverse("dashboards:dashboard"), {"department": departments["north"].pk})
+
+    assert response.context["filters"].department is None
+    assert book["outsider"].number not in response.content.decode()
+
+
+def test_api_is_scoped_like_the_page(client, book, outsider, manager):
+    client.force_login(outsider)
+    data = client.get("/api/dashboard/").json()
+
+    negotiation = next(row for row in data["funnel"] if row["state"] == "negotiation")
+    assert negotiation == {"state": "negotiation", "label": "Negotiation", "count": 1, "value": "99999.00"}
+    assert data["win_rate"]["won"] == 0
+
+
+def test_api_rejects_an_unknown_period(client, book, manager):
+    client.force_login(manager)
+
+    assert client.get("/api/dashboard/", {"period": "decade"}).status_code == 400
+
+
+def test_api_needs_authentication(client):
+    assert client.get("/api/dashboard/").status_code in (401, 403)
+
+
+def test_dashboard_needs_login(client):
+    response = client.get(reverse("dashboards:dashboard"))
+
+    assert response.status_code == 302
+
+
+# --- Caching ---------------------------------------------------------------------
+
+
+def test_cached_figures_are_reused_until_a_record_changes(
+    client, book, manager, rep, django_assert_max_num_queries
+):
+    client.force_login(manager)
+    client.get(reverse("dashboards:dashboard"))
+
+    with django_assert_max_num_queries(10):  # 9 measured: no figure recomputed
+        client.get(reverse("dashboards:dashboard"))
+
+    DealFactory(owner=rep, state=Deal.State.LEAD, amount=Decimal("500"))
+    response = client.get(reverse("dashboards:dashboard"))
+
+    lead = next(row for row in response.context["funnel"] if row["state"] == "lead")
+    assert lead["count"] == 3
+
+
+def test_the_cache_key_separates_users_and_filters(book, manager, rep):
+    generation = dash_cache.generation()
+    calls = []
+
+    def compute(name: str):  # noqa: ANN202
+        return lambda: calls.append(name) or name
+
+    assert dash_cache.cached(f"{manager.pk}:{Filters().key()}", compute("manager")) == "manager"
+    assert dash_cache.cached(f"{rep.pk}:{Filters().key()}", compute("rep")) == "rep"
+    assert dash_cache.cached(f"{manager.pk}:{Filters().key()}", compute("again")) == "manager"
+    dash_cache.invalidate()
+    assert dash_cache.generation() == generation + 1
+    assert dash_cache.cached(f"{manager.pk}:{Filters().key()}", compute("fresh")) == "fresh"
+    assert calls == ["manager", "rep", "fresh"]
+
+
+def test_figures_do_not_depend_on_the_cache(book, manager):
+    assert dashboard_figures(user=manager, filters=Filters()) == dashboard_figures(
+        user=manager, filters=Filters()
+    )

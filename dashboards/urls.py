@@ -1,0 +1,11 @@
+from django.urls import path
+
+from dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("reports/", views.report, name="report"),
+    path("reports/deals/", views.report_deals, name="report_deals"),
+]
