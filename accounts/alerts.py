@@ -69,7 +69,7 @@ def _message(
         if escalated:
             values["owner"] = str(item.owner)
             return (
-                _("Overdue in your team: %(what)s") % values,
+                _("Overdue in your team: %(what)s · %(where)s") % values,
                 ngettext(
                     "%(owner)s's item for %(where)s was due on %(due)s and is %(days)s day overdue.",
                     "%(owner)s's item for %(where)s was due on %(due)s and is %(days)s days overdue.",
@@ -78,11 +78,17 @@ def _message(
                 % values,
             )
         if stage == FINAL_STAGE:
-            return _("Overdue: %(what)s") % values, _("%(where)s — was due on %(due)s.") % values
+            return _("Overdue: %(what)s · %(where)s") % values, _("%(where)s — was due on %(due)s.") % values
         if stage == "due":
-            return _("Due today: %(what)s") % values, _("%(where)s — due today, %(due)s.") % values
+            return _("Due today: %(what)s · %(where)s") % values, _(
+                "%(where)s — due today, %(due)s."
+            ) % values
         return (
-            ngettext("Due in %(days)s day: %(what)s", "Due in %(days)s days: %(what)s", values["days"])
+            ngettext(
+                "Due in %(days)s day: %(what)s · %(where)s",
+                "Due in %(days)s days: %(what)s · %(where)s",
+                values["days"],
+            )
             % values,
             _("%(where)s — due on %(due)s.") % values,
         )

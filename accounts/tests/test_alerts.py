@@ -55,7 +55,7 @@ def test_a_threshold_alerts_once_with_an_email(next_step, rep):
     assert (first, second) == (1, 0)
     notification = Notification.objects.get()
     assert notification.user == rep
-    assert notification.title == "Due in 1 day: Send the NDA"
+    assert notification.title == "Due in 1 day: Send the NDA · Huadong Grid"
     assert len(mail.outbox) == 1
     assert "Send the NDA" in mail.outbox[0].subject
     assert Notification.objects.get().emailed_at is not None
