@@ -54,7 +54,7 @@ class Dimension:
     code: str
     label: Promise
     lookup: str  # the grouped value, on Deal
-    display: str | None = None  # a lookup giving its readable name, when the value is an id
+    display: tuple[str, ...] = ()  # lookups giving its readable name, when the value is an id
     choices: dict = field(default_factory=dict)
 
 
@@ -70,8 +70,8 @@ class Basis:
 DIMENSIONS = {
     d.code: d
     for d in (
-        Dimension("department", _("Department"), "owner__department", "owner__department__name"),
-        Dimension("owner", _("Owner"), "owner", "owner__username"),
+        Dimension("department", _("Department"), "owner__department", ("owner__department__name",)),
+        Dimension("owner", _("Owner"), "owner", ("owner__first_name", "owner__last_name", "owner__username")),
         Dimension("contract_type", _("Contract type"), "contract_type", choices=dict(ContractType.choices)),
         Dimension(
             "customer_type",
@@ -186,8 +186,7 @@ def _group_keys(spec: ReportSpec) -> list[str]:
     keys = []
     for dim in spec.dimensions:
         keys.append(dim.lookup)
-        if dim.display:
-            keys.append(dim.display)
+        keys.extend(dim.display)
     return keys
 
 
@@ -238,7 +237,8 @@ def key_label(dim: Dimension, row: dict) -> tuple[str, str]:
         text = f"{raw.year}-Q{(raw.month - 1) // 3 + 1}" if dim.code == "quarter" else f"{raw:%Y-%m}"
         return raw.isoformat(), text
     if dim.display:
-        return str(raw), str(row.get(dim.display) or raw)
+        name = " ".join(str(row.get(lookup) or "") for lookup in dim.display[:-1]).strip()
+        return str(raw), name or str(row.get(dim.display[-1]) or raw)
     return str(raw), str(dim.choices.get(raw, raw))
 
 

@@ -23,6 +23,7 @@
       backgroundColor: spec.perBar ? AGEING : colour,
       borderColor: spec.perBar ? AGEING : colour,
       borderWidth: 1,
+      maxBarThickness: 56,
     };
     return out;
   }
