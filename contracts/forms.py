@@ -19,7 +19,7 @@ from contracts.models import (
     NegotiationIssue,
     RiskItem,
 )
-from crm_contracts.forms import StyledFormMixin
+from crm_contracts.forms import StaleEditGuardMixin, StyledFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -37,7 +37,7 @@ class GroupedFormMixin:
         ]
 
 
-class DealForm(StyledFormMixin, forms.ModelForm):
+class DealForm(StaleEditGuardMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Deal
         fields = [
@@ -59,7 +59,7 @@ class DealForm(StyledFormMixin, forms.ModelForm):
         self.fields["delivery_owner"].queryset = people
 
 
-class TeamForm(StyledFormMixin, forms.ModelForm):
+class TeamForm(StaleEditGuardMixin, StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Deal
         fields = ["owner", "solution_owner", "delivery_owner"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +50,7 @@ from contracts.models import (
     TemplateClause,
 )
 from contracts.pricing import deal_totals
+from crm_contracts.locking import ensure_unchanged
 
 
 class DealChanged(Exception):  # noqa: N818 - reads as the message it carries
@@ -183,10 +185,14 @@ TEAM_FIELDS = ("owner", "solution_owner", "delivery_owner")
 
 
 @transaction.atomic
-def deal_update(*, deal: Deal, acting_user: User, **fields: Any) -> Deal:
+def deal_update(
+    *, deal: Deal, acting_user: User, loaded_version: datetime | None = None, **fields: Any
+) -> Deal:
     """Edit the deal's fields. Terms freeze at pending approval; the team
-    and term dates stay editable."""
+    and term dates stay editable. A form opened before someone else's save
+    (`loaded_version`) is refused rather than overwriting it."""
     _require(p.can_work_deal(acting_user, deal))
+    ensure_unchanged(deal, loaded_version)
     always = {
         *TEAM_FIELDS,
         "name",

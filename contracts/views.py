@@ -100,7 +100,11 @@ def _tab_url(deal: Deal, tab: str) -> str:
 
 def _changed(form: BaseForm) -> dict[str, Any]:
     """Only what the user changed: a frozen field left alone is not an edit."""
-    return {name: form.cleaned_data[name] for name in form.changed_data if not form.fields[name].disabled}
+    return {
+        name: form.cleaned_data[name]
+        for name in form.changed_data
+        if not form.fields[name].disabled and name != "loaded_version"
+    }
 
 
 def _people(request: HttpRequest):  # noqa: ANN202
@@ -322,7 +326,9 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        save=lambda: services.deal_update(deal=deal, acting_user=request.user, **_changed(form)),
+        save=lambda: services.deal_update(
+            deal=deal, acting_user=request.user, loaded_version=form.loaded_version, **_changed(form)
+        ),
         title=_("Edit deal"),
         success_url=lambda d: reverse("contracts:deal_detail", args=[d.pk]),
         cancel_url=reverse("contracts:deal_detail", args=[deal.pk]),
@@ -337,7 +343,9 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        save=lambda: services.deal_update(deal=deal, acting_user=request.user, **_changed(form)),
+        save=lambda: services.deal_update(
+            deal=deal, acting_user=request.user, loaded_version=form.loaded_version, **_changed(form)
+        ),
         title=_("Iron triangle"),
         success_url=lambda d: _tab_url(d, "team"),
         cancel_url=_tab_url(deal, "team"),
@@ -352,7 +360,9 @@ def terms_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        save=lambda: services.deal_update(deal=deal, acting_user=request.user, **_changed(form)),
+        save=lambda: services.deal_update(
+            deal=deal, acting_user=request.user, loaded_version=form.loaded_version, **_changed(form)
+        ),
         title=_("Terms"),
         success_url=lambda d: _tab_url(d, "terms"),
         cancel_url=_tab_url(deal, "terms"),

@@ -1,4 +1,7 @@
+from datetime import datetime
+
 from django import forms
+from django.utils.dateparse import parse_datetime
 
 
 class StyledFormMixin:
@@ -23,3 +26,22 @@ class StyledFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
+
+
+class StaleEditGuardMixin:
+    """Optimistic locking for edit forms: the form carries the record's
+    `updated_at` as it was when the page was opened, and the service refuses
+    to save over a newer version (crm_contracts.locking.ensure_unchanged)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk:
+            self.fields["loaded_version"] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=instance.updated_at.isoformat()
+            )
+
+    @property
+    def loaded_version(self) -> datetime | None:
+        raw = self.data.get(self.add_prefix("loaded_version")) if self.is_bound else None
+        return parse_datetime(raw) if raw else None

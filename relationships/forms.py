@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from crm_contracts.forms import StyledFormMixin
+from crm_contracts.forms import StaleEditGuardMixin, StyledFormMixin
 from relationships.models import (
     BuyingRole,
     CoachAssessment,
@@ -62,7 +62,7 @@ ORGANISATION_FIELDS = [
 ]
 
 
-class CustomerForm(StyledFormMixin, forms.ModelForm):
+class CustomerForm(StaleEditGuardMixin, StyledFormMixin, forms.ModelForm):
     """Master data and the two company-level profile layers, in fieldsets."""
 
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
@@ -102,7 +102,7 @@ class CustomerForm(StyledFormMixin, forms.ModelForm):
         return [(title, [self[name] for name in names]) for title, names in self.fieldsets]
 
 
-class ContactForm(StyledFormMixin, forms.ModelForm):
+class ContactForm(StaleEditGuardMixin, StyledFormMixin, forms.ModelForm):
     fieldsets = [
         (
             _("Position"),

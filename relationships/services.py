@@ -3,6 +3,8 @@ permission here, so pages and API share the rules."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from crm_contracts.locking import ensure_unchanged
 from relationships.models import (
     BuyingRole,
     CoachAssessment,
@@ -43,8 +46,12 @@ def _save(obj: Model) -> Model:
 
 
 @transaction.atomic
-def customer_save(*, customer: Customer, acting_user: User) -> Customer:
-    """Create or update a customer built by a form or serializer."""
+def customer_save(
+    *, customer: Customer, acting_user: User, loaded_version: datetime | None = None
+) -> Customer:
+    """Create or update a customer built by a form or serializer; an edit
+    opened before someone else's save (`loaded_version`) is refused."""
+    ensure_unchanged(customer, loaded_version)
     if customer.pk is None:
         if not can_create_customer(acting_user):
             raise PermissionDenied
@@ -110,11 +117,12 @@ def _check_unit(customer_id: int, unit: OrgUnit | None, field: str = "org_unit")
 
 
 @transaction.atomic
-def contact_save(*, contact: Contact, acting_user: User) -> Contact:
+def contact_save(*, contact: Contact, acting_user: User, loaded_version: datetime | None = None) -> Contact:
     # One org change per customer at a time: two simultaneous moves could
     # otherwise each pass the loop check and close a loop together.
     customer = Customer.objects.select_for_update().get(pk=contact.customer_id)
     _require_edit(acting_user, customer)
+    ensure_unchanged(contact, loaded_version)
     _check_unit(customer.pk, contact.org_unit)
     _check_reports_to(contact, contact.reports_to)
     return _save(contact)

@@ -105,7 +105,9 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        save=lambda: services.customer_save(customer=form.instance, acting_user=request.user),
+        save=lambda: services.customer_save(
+            customer=form.instance, acting_user=request.user, loaded_version=form.loaded_version
+        ),
         title=_("Edit %(name)s") % {"name": customer.name},
         success_url=lambda c: reverse("relationships:customer_detail", args=[c.pk]),
         cancel_url=reverse("relationships:customer_detail", args=[pk]),
@@ -272,7 +274,9 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(
         request,
         form,
-        save=lambda: services.contact_save(contact=form.instance, acting_user=request.user),
+        save=lambda: services.contact_save(
+            contact=form.instance, acting_user=request.user, loaded_version=form.loaded_version
+        ),
         title=_("Edit %(name)s") % {"name": contact.name},
         success_url=lambda c: reverse("relationships:contact_detail", args=[c.pk]),
         cancel_url=reverse("relationships:contact_detail", args=[pk]),

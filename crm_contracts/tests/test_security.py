@@ -114,3 +114,88 @@ def test_html_in_user_text_is_escaped_everywhere_it_shows(client, rep):
         assert "<script>alert" not in page, url
         assert "<img src=x" not in page, url
         assert "&lt;script&gt;" in page, url
+
+
+def _loaded_version(page: str) -> str:
+    return re.search(r'name="loaded_version" value="([^"]+)"', page)[1]
+
+
+@pytest.mark.django_db
+def test_stale_customer_edit_is_refused_and_keeps_the_input(client, rep, teammate):
+    from relationships.models import Customer
+    from relationships.tests.factories import CustomerFactory
+
+    customer = CustomerFactory(owner=rep, name="Original Ltd", industry="Energy")
+    url = reverse("relationships:customer_edit", args=[customer.pk])
+    client.force_login(rep)
+    loaded = _loaded_version(client.get(url).content.decode())
+    Customer.objects.get(pk=customer.pk).save()  # someone else saves in between
+
+    response = client.post(
+        url,
+        {
+            "name": "My Rename Ltd",
+            "kind": "customer",
+            "status": "active",
+            "segment": "key",
+            "customer_type": "enterprise",
+            "relationship_type": "general",
+            "owner": rep.pk,
+            "industry": "Energy",
+            "weight_technical": 50,
+            "weight_commercial": 40,
+            "weight_brand": 10,
+            "loaded_version": loaded,
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Someone else changed this record" in page
+    assert 'value="My Rename Ltd"' in page
+    assert Customer.objects.get(pk=customer.pk).name == "Original Ltd"
+
+
+@pytest.mark.django_db
+def test_stale_deal_edit_is_refused(client, rep):
+    from contracts.models import Deal
+    from contracts.tests.factories import DealFactory
+
+    deal = DealFactory(owner=rep, name="Pumps")
+    url = reverse("contracts:deal_edit", args=[deal.pk])
+    client.force_login(rep)
+    page = client.get(url).content.decode()
+    loaded = _loaded_version(page)
+    Deal.objects.get(pk=deal.pk).save()
+
+    response = client.post(
+        url,
+        {
+            "name": "Pumps v2",
+            "customer": deal.customer_id,
+            "contract_type": deal.contract_type,
+            "currency": "CNY",
+            "amount": "100000.00",
+            "loaded_version": loaded,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Someone else changed this record" in response.content.decode()
+    assert Deal.objects.get(pk=deal.pk).name == "Pumps"
+
+
+@pytest.mark.django_db
+def test_a_fresh_edit_still_saves(client, rep):
+    from relationships.models import Contact
+    from relationships.tests.factories import ContactFactory, CustomerFactory
+
+    contact = ContactFactory(customer=CustomerFactory(owner=rep), name="Gao")
+    url = reverse("relationships:contact_edit", args=[contact.pk])
+    client.force_login(rep)
+    loaded = _loaded_version(client.get(url).content.decode())
+
+    response = client.post(url, {"name": "Gao Ming", "layer": "decision", "loaded_version": loaded})
+
+    assert response.status_code == 302
+    assert Contact.objects.get(pk=contact.pk).name == "Gao Ming"
