@@ -1,5 +1,6 @@
 """The dashboard page and API: scoping, bounded queries, caching."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -159,3 +160,41 @@ def test_figures_do_not_depend_on_the_cache(book, manager):
     assert dashboard_figures(user=manager, filters=Filters()) == dashboard_figures(
         user=manager, filters=Filters()
     )
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>")
+
+
+@pytest.mark.parametrize(
+    ("url_name", "params"),
+    [
+        ("dashboards:dashboard", {}),
+        ("dashboards:report", {"rows": "owner", "columns": "month", "basis": "created"}),
+        ("dashboards:report_deals", {"rows": "owner", "d_owner": "1"}),
+    ],
+)
+def test_pages_pass_the_strict_csp(client, book, manager, url_name, params):
+    client.force_login(manager)
+
+    response = client.get(reverse(url_name), params)
+    page = response.content.decode()
+
+    assert response.status_code == 200
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert not INLINE_SCRIPT.search(page)
+    assert " style=" not in page
+
+
+@pytest.mark.parametrize("extra", [0, 60])
+def test_report_runs_a_bounded_number_of_queries(
+    client, book, manager, rep, extra, django_assert_max_num_queries
+):
+    _more_deals(rep, extra)
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(10):  # 8 measured: session, user, scope, the one GROUP BY, chrome
+        response = client.get(
+            reverse("dashboards:report"), {"rows": "owner", "columns": "quarter", "measure": "outstanding"}
+        )
+
+    assert response.status_code == 200
