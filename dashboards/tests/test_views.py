@@ -1,5 +1,6 @@
 """The dashboard page and API: scoping, bounded queries, caching."""
 
+import pickle
 import re
 from datetime import timedelta
 from decimal import Decimal
@@ -198,3 +199,9 @@ def test_report_runs_a_bounded_number_of_queries(
         )
 
     assert response.status_code == 200
+
+
+def test_cached_figures_survive_pickling_for_redis(book, manager):
+    figures = dashboard_figures(user=manager, filters=Filters())
+
+    assert pickle.loads(pickle.dumps(figures)) == figures  # noqa: S301 - our own data
