@@ -65,7 +65,7 @@ ORGANISATION_FIELDS = [
 class CustomerForm(StaleEditGuardMixin, StyledFormMixin, forms.ModelForm):
     """Master data and the two company-level profile layers, in fieldsets."""
 
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     fieldsets = [
         (_("Master data"), MASTER_FIELDS),

@@ -215,3 +215,12 @@ def test_home_shows_renewals_in_scope_and_unread_notifications(client, rep, outs
     assert "Own renewal" in page
     assert "Their renewal" not in page
     assert "Send the NDA" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/no-such-page/", "/favicon.ico"])
+def test_not_found_for_anonymous_visitors_is_a_404_page(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert "Sign in" in response.content.decode()
