@@ -61,3 +61,70 @@ def test_invalid_form_keeps_input_and_a_stale_edit_is_refused(live_server, brows
     customer = Customer.objects.get(pk=customer.pk)
     assert customer.notes == "Saved from the other tab"
     assert customer.industry == "Energy"
+
+
+def _save(page):  # noqa: ANN001, ANN202
+    page.click(".form-actions button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _score(page) -> int:  # noqa: ANN001
+    return int(page.locator(".coverage-card .score-ring-text").text_content())
+
+
+def test_rep_maps_a_new_customer_and_sees_coverage_grow(live_server, page, sign_in, rep):
+    from contracts.models import Deal
+    from relationships.models import BuyingRole, Interaction
+
+    sign_in("rep", PASSWORD)
+
+    page.goto(f"{live_server.url}/customers/new/")
+    page.fill("#id_name", "Zhejiang Water Group")
+    page.fill("#id_industry", "Utilities")
+    _save(page)
+    customer = Customer.objects.get(name="Zhejiang Water Group")
+
+    for name, title, layer, manager in [
+        ("Chen Jie", "CEO", "decision", None),
+        ("Wang Lei", "CIO", "management", "Chen Jie"),
+        ("Li Na", "Engineer", "operational", "Wang Lei"),
+    ]:
+        page.goto(f"{live_server.url}/customers/{customer.pk}/contacts/new/")
+        page.fill("#id_name", name)
+        page.fill("#id_title", title)
+        page.select_option("#id_layer", layer)
+        if manager:
+            page.select_option("#id_reports_to", label=manager)
+        _save(page)
+
+    page.goto(f"{live_server.url}/deals/new/")
+    page.fill("#id_name", "Smart metering")
+    page.select_option("#id_customer", label="Zhejiang Water Group")
+    _save(page)
+    deal = Deal.objects.get(name="Smart metering")
+
+    page.goto(f"{live_server.url}/customers/{customer.pk}/org-chart/?deal={deal.pk}")
+    assert page.locator(".oc-card").count() == 3
+    before = _score(page)
+    for contact, role in [("Chen Jie", "decision_maker"), ("Wang Lei", "selector")]:
+        form = page.locator("form[action$='/roles/']")
+        form.locator("#id_contact").select_option(label=contact)
+        form.locator("#id_role").select_option(role)
+        form.locator("#id_attitude").select_option("supporter")
+        form.locator("button[type=submit]").click()
+        page.wait_for_load_state()
+    after_roles = _score(page)
+
+    page.goto(f"{live_server.url}/customers/{customer.pk}/interactions/new/?deal={deal.pk}")
+    page.fill("#id_subject", "Discovery meeting")
+    page.select_option("#id_contacts", label="Chen Jie")
+    page.fill("#id_spin_situation", "Manual meter reading in 40 districts")
+    page.fill("#id_spin_problem", "Billing disputes every month")
+    page.fill("#id_next_step", "Send the pilot proposal")
+    _save(page)
+    timeline = page.inner_text("main")
+
+    assert after_roles > before
+    assert BuyingRole.objects.filter(deal=deal).count() == 2
+    assert "Discovery meeting" in timeline
+    assert Interaction.objects.get(subject="Discovery meeting").has_spin
