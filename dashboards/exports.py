@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
 
 from dashboards.reports import DIMENSIONS, Table
 
@@ -22,11 +23,13 @@ def safe_cell(value: object) -> object:
 
 def table_rows(table: Table) -> list[list[object]]:
     """The table as rows of cells: a header, the body and a total line."""
-    from django.utils.translation import gettext as _
-
-    header = [str(DIMENSIONS[table.spec.rows].label), *(label for _k, label in table.column_keys), _("Total")]
+    header = [
+        str(DIMENSIONS[table.spec.rows].label),
+        *(label for _k, label in table.column_keys),
+        gettext("Total"),
+    ]
     body = [[row["label"], *(value for _k, value in row["cells"]), row["total"]] for row in table.grid()]
-    totals = [_("Total"), *(table.column_totals.get(k) for k, _l in table.column_keys), table.total]
+    totals = [gettext("Total"), *(table.column_totals.get(k) for k, _l in table.column_keys), table.total]
     return [header, *body, totals]
 
 
@@ -46,7 +49,7 @@ def xlsx_response(table: Table, filename: str) -> HttpResponse:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Report"
+    sheet.title = gettext("Report")
     for index, row in enumerate(table_rows(table)):
         sheet.append([_xlsx_value(v) for v in row])
         if index == 0:

@@ -26,6 +26,8 @@ class DashboardFilterForm(StyledFormMixin, forms.Form):
         self.fields["department"].empty_label = _("All departments")
         self.fields["owner"].queryset = selectors.filter_owners(user=user)
         self.fields["owner"].empty_label = _("All owners")
+        if not selectors.sees_department_tree(user):  # a rep's dashboard is their own deals
+            del self.fields["department"], self.fields["owner"]
 
     def filters(self) -> selectors.Filters:
         """The filters to apply; invalid or out-of-scope values fall back to "all"."""

@@ -205,3 +205,13 @@ def test_cached_figures_survive_pickling_for_redis(book, manager):
     figures = dashboard_figures(user=manager, filters=Filters())
 
     assert pickle.loads(pickle.dumps(figures)) == figures  # noqa: S301 - our own data
+
+
+def test_a_reps_filters_offer_no_department_or_owner(client, book, rep):
+    client.force_login(rep)
+
+    response = client.get(reverse("dashboards:dashboard"), {"owner": book["teammate"].owner.pk})
+
+    assert set(response.context["form"].fields) == {"period", "segment"}
+    lead = next(row for row in response.context["funnel"] if row["state"] == "lead")
+    assert lead["value"] == Decimal("1000.00")  # the owner parameter cannot widen a rep's view
