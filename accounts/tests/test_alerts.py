@@ -1,3 +1,5 @@
+import email
+import email.policy
 import threading
 import time
 from datetime import date, timedelta
@@ -162,7 +164,11 @@ def test_alert_task_end_to_end_through_a_real_worker(celery_worker, rep):
 
     assert Notification.objects.filter(user=rep).count() == 1
     assert len(mails) == 1
-    assert "Call the CIO" in mails[0].read_text()
+    message = email.message_from_string(
+        mails[0].read_text().split("\n" + "-" * 79)[0], policy=email.policy.default
+    )
+    assert "Call the CIO" in message["Subject"]
+    assert message["To"] == "rep@example.com"
 
 
 @pytest.mark.django_db

@@ -19,9 +19,13 @@ PRODUCTION_ENV = {
 
 
 def run_django(argv: list[str], **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
-    }
+    ours = {
+        "SECRET_KEY",
+        "DEBUG",
+        "DJANGO_SETTINGS_MODULE",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    }  # the last: browser tests
+    clean = {k: v for k, v in os.environ.items() if k not in ours}
     return subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, *argv],
         env={**clean, "DJANGO_SETTINGS_MODULE": "crm_contracts.settings", **env},

@@ -17,8 +17,8 @@ def test_language_switch_shows_chinese_everywhere_it_matters(live_server, page, 
     deal = DealFactory(owner=rep, name="Pumps")
     sign_in("rep", PASSWORD)
 
-    page.select_option("#language-select", "zh-hans")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.select_option("#language-select", "zh-hans")
     nav = page.inner_text("nav.app-sidebar")
     page.goto(f"{live_server.url}/deals/{deal.pk}/")
     tabs = page.inner_text(".nav-tabs")
