@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -204,7 +204,7 @@ def weighted_forecast(deals: QuerySet[Deal], *, today: date, months: int = 6) ->
         default=TruncMonth("expected_close"),
     )
     rows = {
-        row["month"]: row
+        _as_date(row["month"]): row
         for row in open_deals.order_by()
         .annotate(month=bucket)
         .values("month")
@@ -223,6 +223,11 @@ def weighted_forecast(deals: QuerySet[Deal], *, today: date, months: int = 6) ->
         }
         for month in month_list
     ]
+
+
+def _as_date(value: date | datetime) -> date:
+    """PostgreSQL's date_trunc of a date gives a timestamp; SQLite gives a date."""
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _add_months(day: date, months: int) -> date:

@@ -172,3 +172,17 @@ def test_csv_export_neutralises_a_formula_in_a_label(client, book, manager):
     response = client.get(reverse("dashboards:report"), {"rows": "industry", "export": "csv"})
 
     assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+
+
+def test_drill_down_by_quarter_and_month(client, costed, manager):
+    client.force_login(manager)
+    params = {"rows": "quarter", "columns": "month", "measure": "count"}
+
+    table = client.get(reverse("dashboards:report"), params).context["table"]
+    drill = client.get(
+        reverse("dashboards:report_deals"), {**params, "d_quarter": "2026-04-01", "d_month": "2026-05-01"}
+    )
+
+    assert table.row_keys == [("2026-04-01", "2026-Q2")]
+    assert table.column_keys == [("2026-05-01", "2026-05")]
+    assert {d.number for d in drill.context["page"]} == {costed["won_a"].number, costed["won_b"].number}
