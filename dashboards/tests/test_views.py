@@ -12,6 +12,7 @@ from django.utils import timezone
 from contracts.models import Deal
 from contracts.tests.factories import ConcessionFactory, DealFactory, MilestoneFactory
 from dashboards import cache as dash_cache
+from dashboards.models import SalesTarget
 from dashboards.selectors import Filters, dashboard_figures
 from relationships.tests.factories import BuyingRoleFactory, CustomerFactory
 
@@ -215,3 +216,23 @@ def test_a_reps_filters_offer_no_department_or_owner(client, book, rep):
     assert set(response.context["form"].fields) == {"period", "segment"}
     lead = next(row for row in response.context["funnel"] if row["state"] == "lead")
     assert lead["value"] == Decimal("1000.00")  # the owner parameter cannot widen a rep's view
+
+
+def test_a_new_target_or_payment_invalidates_the_cached_dashboard(
+    client, book, manager, finance, departments
+):
+    from finance.tests.factories import issued_invoice, line
+
+    client.force_login(manager)
+    before = client.get(reverse("dashboards:dashboard")).context
+    assert before["signed"]["target"] is None  # no target for the real current month
+
+    today = timezone.localdate()
+    SalesTarget.objects.create(
+        department=departments["east"], month=today.replace(day=1), amount=Decimal("100")
+    )
+    issued_invoice(by=finance, deal=book["won_b"], lines=[line("300.00", tax_rate="0")], issue_date=today)
+    after = client.get(reverse("dashboards:dashboard")).context
+
+    assert after["signed"]["target"] == Decimal("100.00")
+    assert after["receivables"]["total"] == before["receivables"]["total"] + Decimal("300.00")
