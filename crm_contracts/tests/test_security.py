@@ -83,6 +83,8 @@ def test_every_area_passes_the_csp(client, rep):
             "contracts:deal_board",
             "contracts:approval_inbox",
             "finance:overview",
+            "dashboards:dashboard",
+            "dashboards:report",
         )
     ] + [reverse("contracts:deal_tab", args=[deal.pk, tab]) for tab, _icon in TABS]
 
