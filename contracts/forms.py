@@ -70,7 +70,7 @@ class TeamForm(StaleEditGuardMixin, StyledFormMixin, forms.ModelForm):
             self.fields[name].queryset = people
 
 
-class TermsForm(GroupedFormMixin, StyledFormMixin, forms.ModelForm):
+class TermsForm(StaleEditGuardMixin, GroupedFormMixin, StyledFormMixin, forms.ModelForm):
     groups = [
         (
             _("Pricing"),

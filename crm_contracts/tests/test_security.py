@@ -201,3 +201,22 @@ def test_a_fresh_edit_still_saves(client, rep):
 
     assert response.status_code == 302
     assert Contact.objects.get(pk=contact.pk).name == "Gao Ming"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form_name", ["terms_edit", "team_edit", "deal_edit"])
+def test_every_deal_edit_form_carries_the_version_and_saves(client, rep, form_name):
+    from contracts.tests.factories import DealFactory
+
+    deal = DealFactory(owner=rep, name="Pumps")
+    url = reverse(f"contracts:{form_name}", args=[deal.pk])
+    client.force_login(rep)
+    page = client.get(url)
+    form = page.context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None and name in form.fields}
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
+    data["loaded_version"] = _loaded_version(page.content.decode())
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
