@@ -128,3 +128,82 @@ def test_rep_maps_a_new_customer_and_sees_coverage_grow(live_server, page, sign_
     assert BuyingRole.objects.filter(deal=deal).count() == 2
     assert "Discovery meeting" in timeline
     assert Interaction.objects.get(subject="Discovery meeting").has_spin
+
+
+def _transition(page, name: str) -> None:  # noqa: ANN001
+    page.locator(f"form[action$='/transitions/{name}/'] button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def test_rep_takes_a_deal_from_lead_to_approval_fixing_a_flagged_clause(
+    live_server, page, sign_in, rep, teammate, manager
+):
+    from contracts.models import ClauseTopic, Deal
+    from contracts.tests.factories import GOOD_CLAUSES, CatalogueItemFactory, template_with_clauses
+
+    CustomerFactory(owner=rep, name="Huadong Grid")
+    CatalogueItemFactory(code="P-200", name="Centrifugal pump CP-200")
+    risky = {**GOOD_CLAUSES, ClauseTopic.SERVICE: "The supplier provides unlimited on-site support."}
+    template = template_with_clauses(risky)
+    sign_in("rep", PASSWORD)
+
+    page.goto(f"{live_server.url}/deals/new/")
+    page.fill("#id_name", "Pump upgrade")
+    page.select_option("#id_customer", label="Huadong Grid")
+    page.fill("#id_amount", "250000")
+    page.select_option("#id_solution_owner", label=str(teammate))
+    page.select_option("#id_delivery_owner", label=str(manager))
+    _save(page)
+    deal = Deal.objects.get(name="Pump upgrade")
+    base = f"{live_server.url}/deals/{deal.pk}"
+
+    page.goto(f"{base}/")
+    _transition(page, "qualify")
+    _transition(page, "start_bidding")
+
+    page.goto(f"{base}/lines/new/")
+    pump = page.locator("#id_catalogue_item option", has_text="CP-200").get_attribute("value")
+    page.select_option("#id_catalogue_item", pump)
+    page.fill("#id_quantity", "4")
+    _save(page)
+    page.goto(f"{base}/terms/edit/")
+    page.fill("#id_discount_percent", "3")
+    _save(page)
+    page.goto(f"{base}/quotes/new/")
+    page.fill("#id_valid_until", "2027-01-31")
+    _save(page)
+    page.goto(f"{base}/")
+    _transition(page, "start_negotiation")
+
+    page.goto(f"{base}/documents/")
+    page.select_option("#id_template", label=template.name)
+    page.locator("form[action$='/versions/new/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(f"{base}/documents/")
+    page.locator("form[action$='/risk-check/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    flagged = page.inner_text("main")
+
+    version = deal.versions.get()
+    service = version.clauses.get(topic=ClauseTopic.SERVICE)
+    page.goto(f"{base}/clauses/{service.pk}/")
+    page.fill("#id_text", "On-site support for 12 months, at most 10 visits.")
+    _save(page)
+    page.goto(f"{base}/documents/")
+    page.locator("form[action$='/risk-check/'] button[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(f"{base}/")
+    _transition(page, "submit_for_approval")
+
+    deal.refresh_from_db()
+    assert "nlimited" in flagged  # the flagged rule or clause is shown to the rep
+    assert deal.state == Deal.State.PENDING_APPROVAL
+    assert deal.line_items.get().quantity == 4
+    assert not deal.risk_flags.filter(rule="unlimited_service").exists()
+    assert list(deal.transitions.order_by("at", "pk").values_list("to_state", flat=True)) == [
+        "opportunity",
+        "bidding",
+        "negotiation",
+        "pending_approval",
+    ]
+    assert "Pending approval" in page.inner_text("main")
