@@ -1,6 +1,7 @@
 """End-to-end journeys in a real browser (issue 10; more journeys to come)."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -207,3 +208,65 @@ def test_rep_takes_a_deal_from_lead_to_approval_fixing_a_flagged_clause(
         "pending_approval",
     ]
     assert "Pending approval" in page.inner_text("main")
+
+
+def _login(page, live_server, username: str) -> None:  # noqa: ANN001
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def _decide(page, live_server, outcome: str, comment: str) -> None:  # noqa: ANN001
+    page.goto(f"{live_server.url}/deals/approvals/")
+    page.locator("main a.btn[href*='/deals/approvals/']").first.click()
+    page.wait_for_load_state()
+    page.select_option("#id_outcome", outcome)
+    page.fill("#id_comment", comment)
+    page.click("form.card button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_manager_rejects_then_approves_and_the_rep_signs_and_downloads_the_pdf(
+    live_server, browser, page, rep, manager
+):
+    from contracts.models import ApprovalDecision, Deal
+    from contracts.services import deal_transition
+    from contracts.tests.factories import ready_deal
+
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep, name="Pump upgrade")
+    deal_transition(deal=deal, name="submit_for_approval", acting_user=rep)
+    base = f"{live_server.url}/deals/{deal.pk}"
+    boss = browser.new_context(viewport={"width": 1360, "height": 900}).new_page()
+    _login(boss, live_server, "manager")
+    _login(page, live_server, "rep")
+
+    _decide(boss, live_server, "reject", "The 8% discount is too deep.")
+    page.goto(f"{base}/approvals/")
+    rejection = page.inner_text("main")
+    page.goto(f"{base}/terms/edit/")
+    page.fill("#id_discount_percent", "2")
+    _save(page)
+    page.goto(f"{base}/")
+    _transition(page, "submit_for_approval")
+
+    _decide(boss, live_server, "approve", "Fine at 2%.")
+    page.goto(f"{base}/")
+    _transition(page, "sign")
+    page.goto(f"{base}/documents/")
+    page.click("#documents ~ * button, form[action$='/documents/pdf/'] button")
+    page.wait_for_selector("#documents a[href$='/download/']")
+    with page.expect_download() as download:
+        page.click("#documents a[href$='/download/']")
+    pdf = Path(download.value.path()).read_bytes()
+
+    deal.refresh_from_db()
+    assert "The 8% discount is too deep." in rejection
+    assert deal.state == Deal.State.SIGNED
+    assert list(ApprovalDecision.objects.order_by("pk").values_list("outcome", flat=True)) == [
+        "reject",
+        "approve",
+    ]
+    assert pdf.startswith(b"%PDF")
+    assert deal.versions.get().documents.get().status == "ready"
