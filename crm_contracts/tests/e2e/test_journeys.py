@@ -270,3 +270,76 @@ def test_manager_rejects_then_approves_and_the_rep_signs_and_downloads_the_pdf(
     ]
     assert pdf.startswith(b"%PDF")
     assert deal.versions.get().documents.get().status == "ready"
+
+
+def test_finance_invoices_through_the_api_and_the_money_shows_on_the_deal_and_dashboard(
+    live_server, browser, page, rep, manager, finance
+):
+    import json
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from contracts.models import Deal
+    from contracts.tests.factories import ready_deal
+
+    deal = ready_deal(Deal.State.SIGNED, owner=rep, name="Pump upgrade")
+    Deal.objects.filter(pk=deal.pk).update(signed_at=timezone.now())
+    today = timezone.localdate()
+    api = browser.new_context().request  # no browser session: token only
+
+    def call(method: str, path: str, body: dict | None = None, **headers: str) -> dict:
+        response = api.fetch(
+            f"{live_server.url}{path}",
+            method=method,
+            data=json.dumps(body) if body is not None else None,
+            headers={"Content-Type": "application/json", **headers},
+        )
+        assert response.ok, response.text()
+        return response.json()
+
+    token = call("POST", "/api/auth/token/", {"username": "finance", "password": PASSWORD})["token"]
+    auth = {"Authorization": f"Token {token}"}
+    invoice = call(
+        "POST",
+        "/api/invoices/",
+        {
+            "direction": "receivable",
+            "counterparty": deal.customer_id,
+            "deal": deal.pk,
+            "issue_date": str(today - timedelta(days=50)),
+            "due_date": str(today - timedelta(days=20)),
+            "currency": "CNY",
+            "lines": [{"description": "Pumps", "quantity": "2", "unit_price": "5000.00", "tax_rate": "13"}],
+        },
+        **auth,
+    )
+    call("POST", f"/api/invoices/{invoice['id']}/issue/", {}, **auth)
+    call(
+        "POST",
+        "/api/payments/",
+        {
+            "direction": "receivable",
+            "counterparty": deal.customer_id,
+            "amount": "3000.00",
+            "currency": "CNY",
+            "date": str(today),
+            "reference": "ICBC-0001",
+            "apply_to": [{"invoice": invoice["id"], "amount": "3000.00"}],
+        },
+        **{**auth, "Idempotency-Key": "journey-4-payment"},
+    )
+
+    _login(page, live_server, "rep")
+    page.goto(f"{live_server.url}/deals/{deal.pk}/")
+    outstanding = page.inner_text("[data-outstanding]")
+    boss = browser.new_context(viewport={"width": 1360, "height": 900}).new_page()
+    _login(boss, live_server, "manager")
+    boss.goto(f"{live_server.url}/dashboards/")
+    ageing = boss.locator("section[aria-labelledby=ageing-title]")
+    bucket_row = ageing.locator("tr", has_text="1–30").inner_text()
+    chart_data = json.loads(boss.locator("#chart-ageing").text_content())
+
+    assert outstanding == "8,300.00"  # 11,300.00 gross − 3,000.00 paid
+    assert "8300.00" in bucket_row.replace(",", "")  # 20 days overdue: the 1–30 days bucket
+    assert "8300" in json.dumps(chart_data)  # and in the chart's data
