@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 APPS := accounts relationships contracts finance dashboards
 
-.PHONY: run test lint format venv sysdeps migrate demo worker messages vendor lock clean
+.PHONY: run test screens lint format venv sysdeps migrate demo worker messages vendor lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ run: demo
 test: venv
 	$(BIN)/pytest
 
+# Screenshots of each browser journey's key page into docs/screens/ (not run by CI).
+screens: venv
+	SAVE_SCREENS=1 $(BIN)/pytest crm_contracts/tests/e2e -q
+
 lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
@@ -83,6 +87,8 @@ vendor:
 	cp node_modules/bootstrap/LICENSE static/vendor/bootstrap/LICENSE
 	cp node_modules/bootstrap-icons/LICENSE static/vendor/bootstrap-icons/LICENSE
 	cp node_modules/htmx.org/LICENSE static/vendor/htmx/LICENSE
+	mkdir -p static/vendor/axe-core
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE static/vendor/axe-core/
 	mkdir -p static/vendor/chartjs
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
 	cp node_modules/chart.js/LICENSE.md static/vendor/chartjs/

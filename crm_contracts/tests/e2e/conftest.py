@@ -77,3 +77,35 @@ def sign_in(live_server, page):  # noqa: ANN001, ANN201
         page.wait_for_url(f"{live_server.url}/")
 
     return sign_in
+
+
+SCREENS = Path(__file__).resolve().parents[3] / "docs" / "screens"
+
+
+@pytest.fixture
+def screen(page):  # noqa: ANN001, ANN201
+    """`screen(name)` saves the page to docs/screens/journey-<name>.png under
+    `make screens` (SAVE_SCREENS=1), and does nothing in ordinary runs."""
+
+    def screen(name: str, target=None) -> None:  # noqa: ANN001
+        if os.environ.get("SAVE_SCREENS"):
+            (target or page).screenshot(path=str(SCREENS / f"journey-{name}.png"), full_page=True)
+
+    return screen
+
+
+@pytest.fixture
+def axe(live_server):  # noqa: ANN001, ANN201
+    """`axe(page)` runs axe-core (vendored from npm) in the page and returns
+    the WCAG 2 A/AA violations as (rule, impact, first targets)."""
+
+    def run(page) -> list:  # noqa: ANN001
+        page.add_script_tag(url=f"{live_server.url}/static/vendor/axe-core/axe.min.js")
+        return page.evaluate(
+            """async () => {
+                const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}});
+                return result.violations.map(v => [v.id, v.impact, v.nodes.slice(0, 3).map(n => n.target.join(' '))]);
+            }"""
+        )
+
+    return run

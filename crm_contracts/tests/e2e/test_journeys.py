@@ -1,5 +1,6 @@
 """End-to-end journeys in a real browser (issue 10; more journeys to come)."""
 
+import os
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from relationships.tests.factories import CustomerFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_language_switch_shows_chinese_everywhere_it_matters(live_server, page, sign_in, rep):
+def test_language_switch_shows_chinese_everywhere_it_matters(live_server, page, sign_in, rep, screen):
     from contracts.tests.factories import DealFactory
 
     deal = DealFactory(owner=rep, name="Pumps")
@@ -23,6 +24,7 @@ def test_language_switch_shows_chinese_everywhere_it_matters(live_server, page, 
     nav = page.inner_text("nav.app-sidebar")
     page.goto(f"{live_server.url}/deals/{deal.pk}/")
     tabs = page.inner_text(".nav-tabs")
+    screen("5-deal-in-chinese")
 
     assert "客户" in nav
     assert "商机与合同" in nav
@@ -34,7 +36,9 @@ def test_language_switch_shows_chinese_everywhere_it_matters(live_server, page, 
     assert rep.language == "zh-hans"
 
 
-def test_invalid_form_keeps_input_and_a_stale_edit_is_refused(live_server, browser, page, sign_in, rep):
+def test_invalid_form_keeps_input_and_a_stale_edit_is_refused(
+    live_server, browser, page, sign_in, rep, screen
+):
     customer = CustomerFactory(owner=rep, name="Huadong Grid", industry="Energy")
     sign_in("rep", PASSWORD)
     edit = f"{live_server.url}/customers/{customer.pk}/edit/"
@@ -57,6 +61,7 @@ def test_invalid_form_keeps_input_and_a_stale_edit_is_refused(live_server, brows
     page.fill("#id_weight_brand", "10")
     page.click(".form-actions button[type=submit]")
 
+    screen("6-stale-edit-refused")
     assert "Someone else changed this record" in page.inner_text(".form-page")
     assert page.input_value("#id_industry") == "Power distribution"
     customer = Customer.objects.get(pk=customer.pk)
@@ -73,7 +78,7 @@ def _score(page) -> int:  # noqa: ANN001
     return int(page.locator(".coverage-card .score-ring-text").text_content())
 
 
-def test_rep_maps_a_new_customer_and_sees_coverage_grow(live_server, page, sign_in, rep):
+def test_rep_maps_a_new_customer_and_sees_coverage_grow(live_server, page, sign_in, rep, screen):
     from contracts.models import Deal
     from relationships.models import BuyingRole, Interaction
 
@@ -115,6 +120,7 @@ def test_rep_maps_a_new_customer_and_sees_coverage_grow(live_server, page, sign_
         form.locator("button[type=submit]").click()
         page.wait_for_load_state()
     after_roles = _score(page)
+    screen("1-org-chart-with-roles")
 
     page.goto(f"{live_server.url}/customers/{customer.pk}/interactions/new/?deal={deal.pk}")
     page.fill("#id_subject", "Discovery meeting")
@@ -137,7 +143,7 @@ def _transition(page, name: str) -> None:  # noqa: ANN001
 
 
 def test_rep_takes_a_deal_from_lead_to_approval_fixing_a_flagged_clause(
-    live_server, page, sign_in, rep, teammate, manager
+    live_server, page, sign_in, rep, teammate, manager, screen
 ):
     from contracts.models import ClauseTopic, Deal
     from contracts.tests.factories import GOOD_CLAUSES, CatalogueItemFactory, template_with_clauses
@@ -195,6 +201,7 @@ def test_rep_takes_a_deal_from_lead_to_approval_fixing_a_flagged_clause(
     page.wait_for_load_state()
     page.goto(f"{base}/")
     _transition(page, "submit_for_approval")
+    screen("2-submitted-for-approval")
 
     deal.refresh_from_db()
     assert "nlimited" in flagged  # the flagged rule or clause is shown to the rep
@@ -210,10 +217,10 @@ def test_rep_takes_a_deal_from_lead_to_approval_fixing_a_flagged_clause(
     assert "Pending approval" in page.inner_text("main")
 
 
-def _login(page, live_server, username: str) -> None:  # noqa: ANN001
+def _login(page, live_server, username: str, password: str = PASSWORD) -> None:  # noqa: ANN001
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.click("form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
@@ -229,7 +236,7 @@ def _decide(page, live_server, outcome: str, comment: str) -> None:  # noqa: ANN
 
 
 def test_manager_rejects_then_approves_and_the_rep_signs_and_downloads_the_pdf(
-    live_server, browser, page, rep, manager
+    live_server, browser, page, rep, manager, screen
 ):
     from contracts.models import ApprovalDecision, Deal
     from contracts.services import deal_transition
@@ -260,6 +267,7 @@ def test_manager_rejects_then_approves_and_the_rep_signs_and_downloads_the_pdf(
     with page.expect_download() as download:
         page.click("#documents a[href$='/download/']")
     pdf = Path(download.value.path()).read_bytes()
+    screen("3-signed-pdf-ready")
 
     deal.refresh_from_db()
     assert "The 8% discount is too deep." in rejection
@@ -273,7 +281,7 @@ def test_manager_rejects_then_approves_and_the_rep_signs_and_downloads_the_pdf(
 
 
 def test_finance_invoices_through_the_api_and_the_money_shows_on_the_deal_and_dashboard(
-    live_server, browser, page, rep, manager, finance
+    live_server, browser, page, rep, manager, finance, screen
 ):
     import json
     from datetime import timedelta
@@ -333,13 +341,56 @@ def test_finance_invoices_through_the_api_and_the_money_shows_on_the_deal_and_da
     _login(page, live_server, "rep")
     page.goto(f"{live_server.url}/deals/{deal.pk}/")
     outstanding = page.inner_text("[data-outstanding]")
+    screen("4-deal-receivable")
     boss = browser.new_context(viewport={"width": 1360, "height": 900}).new_page()
     _login(boss, live_server, "manager")
     boss.goto(f"{live_server.url}/dashboards/")
     ageing = boss.locator("section[aria-labelledby=ageing-title]")
     bucket_row = ageing.locator("tr", has_text="1–30").inner_text()
     chart_data = json.loads(boss.locator("#chart-ageing").text_content())
+    screen("4-dashboard-ageing", boss)
 
     assert outstanding == "8,300.00"  # 11,300.00 gross − 3,000.00 paid
     assert "8300.00" in bucket_row.replace(",", "")  # 20 days overdue: the 1–30 days bucket
     assert "8300" in json.dumps(chart_data)  # and in the chart's data
+
+
+def test_every_page_passes_the_basic_accessibility_checks(live_server, page, axe, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True  # demo_data refuses to run otherwise
+    call_command("demo_data", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    paths = [
+        "/",
+        "/customers/",
+        "/customers/1/",
+        "/customers/1/org-chart/",
+        "/customers/1/timeline/",
+        "/customers/1/pain-points/",
+        "/customers/1/edit/",
+        "/customers/contacts/1/",
+        "/deals/",
+        "/deals/board/",
+        "/deals/4/",
+        "/deals/4/terms/",
+        "/deals/4/documents/",
+        "/deals/4/negotiation/",
+        "/deals/approvals/",
+        "/finance/",
+        "/finance/invoices/",
+        "/finance/receivables/",
+        "/dashboards/",
+        "/dashboards/reports/",
+        "/accounts/profile/",
+        "/accounts/notifications/",
+    ]
+    page.goto(f"{live_server.url}/accounts/login/")
+    problems = {"/accounts/login/": axe(page)}
+    from accounts.demo import DEMO_PASSWORD
+
+    _login(page, live_server, "manager", DEMO_PASSWORD)
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        problems[path] = axe(page)
+
+    assert {path: found for path, found in problems.items() if found} == {}
