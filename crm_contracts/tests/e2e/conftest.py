@@ -57,6 +57,7 @@ def page(browser, request):  # noqa: ANN001, ANN201
         page.screenshot(path=f"{stem}.png", full_page=True)
         Path(f"{stem}.html").write_text(page.content(), encoding="utf-8")
         print(f"\nE2E failure saved: {stem}.png and {stem}.html (page {page.url})")
+        print(page.content()[:20_000])  # into the CI log too, for diagnosis without the files
     context.close()
 
 

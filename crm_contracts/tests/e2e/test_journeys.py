@@ -12,6 +12,15 @@ from relationships.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+# Words that stay in Latin letters in the Chinese interface.
+NOT_ENGLISH = {"CNY", "USD", "EUR", "API", "PDF", "CRM", "SHA"}
+
+
+def english_words(text: str, data: set[str] = frozenset()) -> set[str]:
+    for value in data:
+        text = text.replace(value, "")
+    return {w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in NOT_ENGLISH}
+
 
 def test_language_switch_shows_chinese_everywhere_it_matters(live_server, page, sign_in, rep, screen):
     from contracts.tests.factories import DealFactory
@@ -24,13 +33,19 @@ def test_language_switch_shows_chinese_everywhere_it_matters(live_server, page, 
     nav = page.inner_text("nav.app-sidebar")
     page.goto(f"{live_server.url}/deals/{deal.pk}/")
     tabs = page.inner_text(".nav-tabs")
+    deal_headers = " ".join(page.locator(".card-header").all_inner_texts())
     screen("5-deal-in-chinese")
+    page.goto(f"{live_server.url}/dashboards/")
+    dashboard_headers = " ".join(page.locator(".card-header, h1, th").all_inner_texts())
 
     assert "客户" in nav
     assert "商机与合同" in nav
     assert not re.search(r"\b(Customers|Deals|Approvals|Finance|Dashboards|Team|Home)\b", nav)
     assert "概览" in tabs
     assert "里程碑" in tabs
+    data = {deal.name, deal.number, deal.customer.name}  # the records' own names stay as typed
+    assert english_words(deal_headers, data) == set()
+    assert english_words(dashboard_headers, data) == set()
     assert page.title().endswith("CRM 与合同")
     rep.refresh_from_db()
     assert rep.language == "zh-hans"
