@@ -200,7 +200,7 @@ class WriteOffSerializer(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number", read_only=True)
     status = enum_field("FinanceWriteOffStatus", WriteOff.Status.choices, read_only=True)
     requested_by = serializers.StringRelatedField()
-    decided_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = WriteOff
@@ -390,3 +390,9 @@ class DealFinanceSerializer(serializers.Serializer):
     schedule = ScheduleRowSerializer(
         many=True, help_text="The payment collection schedule (payment milestones)."
     )
+
+
+class CostEntryBulkSerializer(serializers.ListSerializer):
+    """The answer to a bulk create: the created entries, in order (for the schema)."""
+
+    child = CostEntrySerializer()

@@ -19,7 +19,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -434,7 +439,15 @@ def _by_index(errors: dict[str, list[str]]) -> dict[str, dict[str, list[str]]]:
 @extend_schema_view(
     create=extend_schema(
         request=s.CostEntrySerializer(many=True),
-        responses={201: s.CostEntrySerializer(many=True)},
+        # One object in, one out; a list in, a list out (not a page of results).
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="CostEntryCreated",
+                serializers=[s.CostEntrySerializer, s.CostEntryBulkSerializer],
+                resource_type_field_name=None,
+                many=False,
+            )
+        },
         summary="Create cost entries: one object, or a list for a bulk create (all or nothing)",
     )
 )
@@ -483,6 +496,7 @@ class DealFinanceViewSet(FinanceAPIMixin, viewsets.GenericViewSet):
 
     serializer_class = s.DealFinanceSerializer
     lookup_url_kwarg = "deal_id"
+    lookup_value_regex = "[0-9]+"  # "½" passes str.isdigit() but not int(): refuse it in the URL
 
     def get_queryset(self) -> QuerySet[Deal]:
         if getattr(self, "swagger_fake_view", False):

@@ -358,3 +358,14 @@ def test_api_lists_run_a_bounded_number_of_queries(path, finance, rep, django_as
 
     assert response.status_code == 200
     assert response.json()["count"] == 12
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("deal_id", ["%C2%BD", "abc", "1.5"])
+def test_deal_finance_with_a_malformed_id_is_a_404_not_a_500(finance, deal_id):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(finance)
+
+    assert api.get(f"/api/deal-finance/{deal_id}/").status_code == 404
