@@ -12,18 +12,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from accounts.models import User
+from accounts.permissions import owner_in_scope
 from accounts.roles import Role
 
 if TYPE_CHECKING:
     from contracts.models import ApprovalStep, Deal
-
-
-def _in_department_scope(user: User, owner: User) -> bool:
-    if user.department_id is None or owner.department_id is None:
-        return False
-    if user.has_role(Role.SALES_MANAGER):
-        return owner.department.path.startswith(user.department.path)
-    return owner.department_id == user.department_id
 
 
 def is_team_member(user: User, deal: Deal) -> bool:
@@ -33,7 +26,7 @@ def is_team_member(user: User, deal: Deal) -> bool:
 def can_view_deal(user: User, deal: Deal) -> bool:
     if user.has_role(Role.ADMIN, Role.FINANCE, Role.LEGAL) or is_team_member(user, deal):
         return True
-    return _in_department_scope(user, deal.owner)
+    return owner_in_scope(user, deal.owner)
 
 
 def can_create_deal(user: User) -> bool:
@@ -44,14 +37,14 @@ def can_work_deal(user: User, deal: Deal) -> bool:
     """Edit the deal and take its everyday transitions."""
     if user.has_role(Role.ADMIN) or is_team_member(user, deal):
         return True
-    return user.has_role(Role.SALES_REP, Role.SALES_MANAGER) and _in_department_scope(user, deal.owner)
+    return user.has_role(Role.SALES_REP, Role.SALES_MANAGER) and owner_in_scope(user, deal.owner)
 
 
 def can_manage_deal(user: User, deal: Deal) -> bool:
     """Cancel, close, resolve disputes, decide changes: managers over the owner, and admin."""
     if user.has_role(Role.ADMIN):
         return True
-    return user.has_role(Role.SALES_MANAGER) and _in_department_scope(user, deal.owner)
+    return user.has_role(Role.SALES_MANAGER) and owner_in_scope(user, deal.owner)
 
 
 def can_edit_contract_text(user: User, deal: Deal) -> bool:

@@ -7,8 +7,8 @@ Finance and legal read relationships but never change them.
 from __future__ import annotations
 
 from accounts.models import User
+from accounts.permissions import owner_in_scope
 from accounts.roles import Role
-from accounts.selectors import scope_users
 from relationships.models import Customer
 
 SALES_ROLES = (Role.SALES_REP, Role.SALES_MANAGER)
@@ -26,7 +26,7 @@ def can_edit_customer(user: User, customer: Customer) -> bool:
         return True
     if not user.has_role(*SALES_ROLES):
         return False
-    return scope_users(user=user).filter(pk=customer.owner_id).exists()
+    return owner_in_scope(user, customer.owner)
 
 
 def can_archive_customer(user: User, customer: Customer) -> bool:

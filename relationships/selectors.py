@@ -27,7 +27,7 @@ from relationships.permissions import can_edit_customer
 
 def customer_list(*, user: User) -> QuerySet[Customer]:
     """Customers the user may see: owned within their scope; all for admin, finance, legal."""
-    customers = Customer.objects.select_related("owner")
+    customers = Customer.objects.select_related("owner__department")
     if user.has_role(Role.ADMIN, Role.FINANCE, Role.LEGAL):
         return customers
     return customers.filter(owner__in=scope_users(user=user))

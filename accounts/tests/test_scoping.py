@@ -59,3 +59,18 @@ def test_department_subtree_is_itself_and_below(departments):
     codes = set(departments["sales"].subtree().values_list("code", flat=True))
 
     assert codes == {"sales", "east", "north"}
+
+
+@pytest.mark.django_db
+def test_owner_in_scope_agrees_with_scope_users_for_every_pair(everyone, departments):
+    from accounts.permissions import owner_in_scope
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+
+    director = UserFactory(username="director", department=departments["sales"], role=Role.SALES_MANAGER)
+    people = [*everyone.values(), director]
+
+    for viewer in people:
+        in_scope = set(scope_users(user=viewer).values_list("pk", flat=True))
+        for owner in people:
+            assert owner_in_scope(viewer, owner) is (owner.pk in in_scope), (viewer, owner)
