@@ -58,6 +58,8 @@ class DeadlineItem:
     where: str  # the customer or deal it belongs to
     url: str
     kind_label: Callable[[], str] = lambda: _("Deadline")
+    # Called with the stage once it has been alerted (first time only).
+    on_alert: Callable[[str], None] | None = None
 
 
 def _message(
@@ -122,5 +124,7 @@ def send_deadline_alerts(items: Iterable[DeadlineItem], today: date) -> int:
             )
         if alert_once(source=item.source, stage=stage, alerts=alerts):
             sent += 1
+            if item.on_alert is not None:
+                item.on_alert(stage)
             log.info("alert %s %s -> %s", item.source, stage, ", ".join(a.user.username for a in alerts))
     return sent

@@ -12,6 +12,7 @@ the term ends, with the same stages.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Max, QuerySet
@@ -19,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.alerts import DeadlineItem, send_deadline_alerts, source_key, unfinished
+from accounts.alerts import FINAL_STAGE, DeadlineItem, send_deadline_alerts, source_key, unfinished
 from contracts.models import Deal, Milestone
+from crm_contracts import events
 
 MILESTONE = "milestone"
 NOTICE = "renewal_notice"
@@ -49,6 +51,11 @@ def due_milestones(today: date) -> QuerySet[Milestone]:
     ).select_related("deal__customer", "owner__department")
 
 
+def _milestone_alerted(milestone: Milestone, stage: str) -> None:
+    if stage == FINAL_STAGE:
+        events.emit(events.milestone_overdue, milestone=milestone)
+
+
 def milestone_alerts(today: date | None = None) -> int:
     today = today or timezone.localdate()
     items = (
@@ -59,6 +66,7 @@ def milestone_alerts(today: date | None = None) -> int:
             what=f"{m.title} ({m.deal.number})",
             where=f"{m.deal.customer.name} — {m.deal.name}",
             url=reverse("contracts:deal_tab", args=[m.deal_id, "milestones"]),
+            on_alert=partial(_milestone_alerted, m),
         )
         for m in due_milestones(today)
     )

@@ -50,6 +50,7 @@ from contracts.models import (
     TemplateClause,
 )
 from contracts.pricing import deal_totals
+from crm_contracts import events
 from crm_contracts.locking import ensure_unchanged
 
 
@@ -147,6 +148,15 @@ def deal_transition(
         deal=deal, name=name, from_state=from_state, to_state=deal.state, by=acting_user, comment=comment
     )
     _after_transition(deal=deal, name=name, acting_user=acting_user)
+    events.emit(
+        events.deal_state_changed,
+        deal=deal,
+        from_state=from_state,
+        to_state=deal.state,
+        transition=name,
+        by=acting_user,
+        comment=comment,
+    )
     return deal
 
 
@@ -721,6 +731,7 @@ def _request_finish(request: ApprovalRequest, status: str, acting_user: User, co
     request.status = status
     request.completed_at = timezone.now()
     request.save(update_fields=["status", "completed_at"])
+    events.emit(events.approval_decided, request=request, outcome=status, by=acting_user, comment=comment)
     deal = Deal.objects.get(pk=request.deal_id)
     if request.change_request_id:
         change_request_settle(

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from contracts.models import Deal
 from contracts.pricing import cents
+from crm_contracts import events
 from finance.models import (
     Allocation,
     CostEntry,
@@ -178,6 +179,7 @@ def invoice_issue(*, invoice: Invoice, acting_user: User) -> Invoice:
     invoice.save(update_fields=["number", "status", "issued_at"])
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         _refresh_status(invoice.credited_invoice)
+    events.emit(events.invoice_issued, invoice=invoice, by=acting_user)
     return invoice
 
 
@@ -343,6 +345,7 @@ def payment_record(
             allocation_create(
                 payment=payment, invoice=item.invoice, amount=item.amount, acting_user=acting_user
             )
+        events.emit(events.payment_recorded, payment=payment, by=acting_user)
         return payment
 
     return _idempotent(Payment, idempotency_key, same, create)
