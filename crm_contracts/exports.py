@@ -23,23 +23,24 @@ FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def safe_cell(value: Any) -> Any:
+def safe_cell(value: Any, *, keep_numbers: bool = False) -> Any:
     """Neutralise spreadsheet formula injection: a text cell starting with
-    = + - @ tab or CR gets a leading ' (a plain negative number stays a number)."""
+    = + - @ tab or CR gets a leading '. With `keep_numbers`, a negative amount
+    written as text ("-12.50", as the API serialises decimals) stays a number."""
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.match(value):
-        return "'" + value
-    return value
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    return value if keep_numbers and NUMBER.match(value) else "'" + value
 
 
-def csv_response(rows: Iterable[Sequence[Any]], filename: str) -> HttpResponse:
+def csv_response(rows: Iterable[Sequence[Any]], filename: str, *, keep_numbers: bool = False) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response.write("\ufeff")  # so spreadsheet programs read the UTF-8 (Chinese text)
     writer = csv.writer(response)
     for row in rows:
-        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+        writer.writerow(["" if v is None else safe_cell(v, keep_numbers=keep_numbers) for v in row])
     return response
 
 
@@ -79,5 +80,5 @@ def export_response(resource: Any, queryset: QuerySet, *, fmt: str, filename: st
     dataset = resource.export(queryset, force_native_type=fmt == "xlsx")
     rows = [dataset.headers, *dataset]
     if fmt == "csv":
-        return csv_response(rows, filename)
+        return csv_response(rows, filename, keep_numbers=True)  # amounts are rendered as text
     return xlsx_response(rows, filename)

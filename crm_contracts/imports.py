@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
@@ -325,6 +327,74 @@ class UserWidget(widgets.Widget):
 
     def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
         return value.username if value else ""
+
+
+class DecimalWidget(widgets.Widget):
+    """A number (money, rates): "1,234.50" or a number cell; blank keeps the current value."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Decimal | None:
+        if value in (None, ""):
+            return None
+        try:
+            return Decimal(str(value).replace(",", "").strip())
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else str(value)
+
+
+class DateWidget(widgets.Widget):
+    """A date cell, or text as 2026-01-31 (also 2026/01/31)."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> date | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip().replace("/", "-").split(" ")[0]
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(_("“%(value)s” is not a date (write 2026-01-31).") % {"value": value}) from None
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else value.isoformat()
+
+
+class BooleanWidget(widgets.Widget):
+    TRUE = {"1", "true", "yes", "y", "是", "x"}
+    FALSE = {"0", "false", "no", "n", "否"}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().casefold()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(_("Write yes or no."))
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else ("yes" if value else "no")
+
+
+def whole_number(value: Any, column: str) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        raise ValidationError({column: _("Enter a whole number.")}) from None
 
 
 class ScopedResource(resources.ModelResource):

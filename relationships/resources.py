@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy
 from import_export import fields
 from import_export.results import RowResult
 
-from crm_contracts.imports import ChoiceWidget, ImportMeta, ScopedResource, TextWidget, UserWidget
+from accounts.models import User
+from crm_contracts.imports import (
+    ChoiceWidget,
+    ImportMeta,
+    ScopedResource,
+    TextWidget,
+    UserWidget,
+    whole_number,
+)
 from relationships import services
 from relationships.models import Contact, Customer, Layer, RelationshipType, SocialStyle
 from relationships.permissions import can_edit_customer
@@ -61,7 +69,7 @@ class CustomerResource(ScopedResource):
     def matches(self, key: str, row: dict) -> QuerySet[Customer]:
         value = row.get(key)
         if key == "id":
-            return Customer.objects.filter(pk=_int(value, "id"))
+            return Customer.objects.filter(pk=whole_number(value, "id"))
         return Customer.objects.filter(name=str(value).strip())
 
     def in_scope(self, obj: Customer) -> bool:
@@ -71,11 +79,27 @@ class CustomerResource(ScopedResource):
         return services.customer_save(customer=obj, acting_user=self.user)
 
 
-def _int(value: Any, column: str) -> int:
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        raise ValidationError({column: _("Enter a whole number.")}) from None
+def resolve_customer(user: User, row: dict) -> Customer:
+    """The row's customer among those the user sees: `customer_id`, else the exact `customer` name."""
+    visible = customer_list(user=user)
+    if row.get("customer_id") not in (None, ""):
+        found = visible.filter(pk=whole_number(row["customer_id"], "customer_id")).first()
+        if found is None:
+            raise ValidationError({"customer_id": _("No customer with this id that you can see.")})
+        return found
+    name = str(row.get("customer") or "").strip()
+    if not name:
+        raise ValidationError({"customer": _("Name the customer (or give customer_id).")})
+    found = list(visible.filter(name=name)[:2])
+    if not found:
+        raise ValidationError(
+            {"customer": _("No customer named “%(name)s” that you can see.") % {"name": name}}
+        )
+    if len(found) > 1:
+        raise ValidationError(
+            {"customer": _("Several customers are named “%(name)s”: give customer_id.") % {"name": name}}
+        )
+    return found[0]
 
 
 class ContactResource(ScopedResource):
@@ -128,30 +152,12 @@ class ContactResource(ScopedResource):
         self._customers[self._row_number] = self.row_customer(row)
 
     def row_customer(self, row: dict) -> Customer:
-        visible = customer_list(user=self.user)
-        if row.get("customer_id") not in (None, ""):
-            found = visible.filter(pk=_int(row["customer_id"], "customer_id")).first()
-            if found is None:
-                raise ValidationError({"customer_id": _("No customer with this id that you can see.")})
-            return found
-        name = str(row.get("customer") or "").strip()
-        if not name:
-            raise ValidationError({"customer": _("Name the customer (or give customer_id).")})
-        found = list(visible.filter(name=name)[:2])
-        if not found:
-            raise ValidationError(
-                {"customer": _("No customer named “%(name)s” that you can see.") % {"name": name}}
-            )
-        if len(found) > 1:
-            raise ValidationError(
-                {"customer": _("Several customers are named “%(name)s”: give customer_id.") % {"name": name}}
-            )
-        return found[0]
+        return resolve_customer(self.user, row)
 
     def matches(self, key: str, row: dict) -> QuerySet[Contact]:
         contacts = Contact.objects.select_related("customer__owner__department")
         if key == "id":
-            return contacts.filter(pk=_int(row.get("id"), "id"))
+            return contacts.filter(pk=whole_number(row.get("id"), "id"))
         customer = self._customers[self._row_number]
         if key == "name":
             return contacts.filter(customer=customer, name=str(row.get("name")).strip())
