@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -237,3 +239,12 @@ def test_xlsx_round_trip_updates_without_duplicates(client, rep):
     assert actions(response) == ["update"]
     confirm(client, CUSTOMERS)
     assert Customer.objects.count() == 1
+
+
+def test_import_preview_page_has_no_inline_script_or_style(client, rep):
+    client.force_login(rep)
+    response = preview(client, CUSTOMERS, csv_file([HEADER, ["Acme", "", "", "", "", ""]]), "name")
+    page = response.content.decode()
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+    assert " style=" not in page
+    assert " on" + "click=" not in page
