@@ -11,7 +11,10 @@ storage under a random name that only the uploader's session knows.
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -33,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
+from openpyxl import load_workbook
 
 from accounts.models import User
 from crm_contracts.exports import FORMULA_START, csv_response, xlsx_response
@@ -76,26 +80,44 @@ def _clean_cell(value: Any) -> Any:
     return value
 
 
-def parse_file(data: bytes, extension: str) -> tablib.Dataset:
+def _raw_rows(data: bytes, extension: str) -> Iterator[Sequence[Any]]:
+    if extension == ".csv":
+        yield from csv.reader(io.StringIO(decode_csv(data), newline=""))
+        return
+    # read_only streams the sheet; data_only reads a formula's value, never the formula
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        if extension == ".csv":
-            dataset = tablib.Dataset().load(decode_csv(data), format="csv")
-        else:
-            dataset = tablib.Dataset().load(data, format="xlsx")
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def parse_file(data: bytes, extension: str) -> tablib.Dataset:
+    """The file's rows under its first row's (lower-cased) column names; empty
+    lines dropped; reading stops past MAX_ROWS, so a small file that unpacks
+    into a huge sheet costs no more than a full one."""
+    headers: list[str] | None = None
+    rows: list[list[Any]] = []
+    try:
+        for raw in _raw_rows(data, extension):
+            if headers is None:
+                headers = [str(h or "").strip().lower() for h in raw]
+                continue
+            if not any(v not in (None, "") for v in raw):
+                continue  # spreadsheets leave empty lines, often at the end
+            if len(rows) == MAX_ROWS:
+                raise ValidationError(
+                    _("The file has more than %(max)s rows: split it into several files.") % {"max": MAX_ROWS}
+                )
+            cells = [_clean_cell(v) for v in raw][: len(headers)]
+            rows.append(cells + [None] * (len(headers) - len(cells)))
     except ValidationError:
         raise
     except Exception as error:  # noqa: BLE001 - any parser failure is the file's fault, never a 500
         raise ValidationError(
             _("The file could not be read as %(kind)s.") % {"kind": extension[1:].upper()}
         ) from error
-    headers = [str(h or "").strip().lower() for h in dataset.headers or []]
-    rows = [
-        [_clean_cell(v) for v in row]
-        for row in dataset
-        if any(v not in (None, "") for v in row)  # spreadsheets leave empty lines at the end
-    ]
-    clean = tablib.Dataset(*rows, headers=headers)
-    return clean
+    return tablib.Dataset(*rows, headers=headers or [])
 
 
 def read_dataset(upload: Any) -> tablib.Dataset:
@@ -113,11 +135,6 @@ def read_dataset(upload: Any) -> tablib.Dataset:
         raise ValidationError(_("The file is empty: the first row must hold the column names."))
     if len(dataset) == 0:
         raise ValidationError(_("The file has column names but no rows."))
-    if len(dataset) > MAX_ROWS:
-        raise ValidationError(
-            _("The file has %(count)s rows; at most %(max)s are imported at once: split it.")
-            % {"count": len(dataset), "max": MAX_ROWS}
-        )
     return dataset
 
 
@@ -144,7 +161,9 @@ class ImportForm(StyledFormMixin, forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         self.dataset = read_dataset(upload)
-        missing = [c for c in self.required_columns if c not in self.dataset.headers]
+        key = self.data.get("key")
+        wanted = [*self.required_columns, *([key] if key in dict(self.fields["key"].choices) else [])]
+        missing = [c for c in dict.fromkeys(wanted) if c not in self.dataset.headers]
         if missing:
             raise ValidationError(
                 _("Columns missing: %(columns)s. Download the template for the expected columns.")

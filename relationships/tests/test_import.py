@@ -248,3 +248,17 @@ def test_import_preview_page_has_no_inline_script_or_style(client, rep):
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
     assert " style=" not in page
     assert " on" + "click=" not in page
+
+
+def test_short_rows_and_empty_lines_are_read(client, rep):
+    client.force_login(rep)
+    upload = SimpleUploadedFile("c.csv", b"name,region,phone\r\nAcme,East\r\n,,\r\n\r\nBolt\r\n")
+    response = preview(client, CUSTOMERS, upload, "name")
+    assert actions(response) == ["new", "new"]
+
+
+def test_the_chosen_key_column_must_be_in_the_file(client, rep):
+    client.force_login(rep)
+    response = preview(client, CONTACTS, csv_file([["customer", "name"], ["Acme", "Wang"]]), "email")
+    assert response.status_code == 400
+    assert "email" in response.context["form"].errors["file"][0]
