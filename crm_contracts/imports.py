@@ -472,6 +472,11 @@ class ScopedResource(resources.ModelResource):
             )
         return found[0]
 
+    def after_import(self, dataset: Any, result: Result, **kwargs: Any) -> None:
+        """No sequence reset (ModelResource's default): ids never come from the
+        file, and resetting a sequence under concurrent inserts could hand out
+        an id twice."""
+
     def get_import_id_fields(self) -> list[str]:
         return []  # get_instance above does the finding
 
@@ -538,13 +543,15 @@ def import_page(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         resource = spec.resource_class(user=request.user, key=form.cleaned_data["key"])
         report = run_import(resource, form.dataset, commit=False)
-        stash_upload(
-            request,
-            spec.kind,
-            data=form.data_bytes,
-            filename=form.cleaned_data["file"].name,
-            key=resource.key,
-        )
+        drop_upload(request, spec.kind)
+        if not report.has_errors:  # only a clean file waits for confirmation
+            stash_upload(
+                request,
+                spec.kind,
+                data=form.data_bytes,
+                filename=form.cleaned_data["file"].name,
+                key=resource.key,
+            )
         context |= {
             "report": report,
             "filename": form.cleaned_data["file"].name,

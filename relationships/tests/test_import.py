@@ -262,3 +262,16 @@ def test_the_chosen_key_column_must_be_in_the_file(client, rep):
     response = preview(client, CONTACTS, csv_file([["customer", "name"], ["Acme", "Wang"]]), "email")
     assert response.status_code == 400
     assert "email" in response.context["form"].errors["file"][0]
+
+
+def test_a_row_failing_at_confirmation_rolls_back_every_row(client, rep, outsider):
+    client.force_login(rep)
+    upload = csv_file([HEADER, ["Acme", "", "", "", "", ""], ["Bolt", "", "", "", "", ""]])
+    assert row_errors(preview(client, CUSTOMERS, upload, "name")) == []
+    CustomerFactory(name="Bolt", owner=outsider)  # meanwhile, in another team
+
+    response = confirm(client, CUSTOMERS)
+
+    assert response.status_code == 400
+    assert [(n, f) for n, f, _m in row_errors(response)] == [(3, "name")]
+    assert not Customer.objects.filter(name="Acme").exists()
