@@ -55,6 +55,11 @@ def can_edit_templates(user: User) -> bool:
     return user.has_role(Role.ADMIN, Role.LEGAL)
 
 
+def can_edit_catalogue(user: User) -> bool:
+    """The product catalogue is kept with the template library: legal and admin."""
+    return user.has_role(Role.ADMIN, Role.LEGAL)
+
+
 def can_decide_step(user: User, step: ApprovalStep) -> bool:
     """An approver of an active step who has not decided yet."""
     if step.status != step.Status.ACTIVE:

@@ -911,3 +911,11 @@ def template_save(
         for index, clause in enumerate(clauses, start=1)
     )
     return template
+
+
+@transaction.atomic
+def catalogue_item_save(*, item: CatalogueItem, acting_user: User) -> CatalogueItem:
+    """Create or update a product or service of the catalogue."""
+    _require(p.can_edit_catalogue(acting_user))
+    item.currency = (item.currency or "").upper()
+    return _full_save(item)

@@ -27,6 +27,7 @@ from contracts.documents import contract_document_request, signed_version
 from contracts.filters import DealFilter
 from contracts.models import (
     ApprovalStep,
+    CatalogueItem,
     ChangeRequest,
     Clause,
     ContractClause,
@@ -42,6 +43,7 @@ from contracts.models import (
     RiskPolicy,
 )
 from contracts.pricing import deal_totals
+from contracts.resources import CatalogueItemResource, DealResource
 from contracts.selectors import (
     approval_history,
     approval_inbox,
@@ -55,6 +57,8 @@ from contracts.selectors import (
     pipeline_board,
     transition_options,
 )
+from crm_contracts.exports import export_response
+from crm_contracts.imports import ImportSpec, import_page
 from crm_contracts.pages import apply_errors, form_page
 from relationships.coverage import coverage_for_deals
 from relationships.selectors import customer_list
@@ -773,6 +777,7 @@ def clause_library(request: HttpRequest) -> HttpResponse:
             "templates": templates,
             "clauses": Clause.objects.order_by("topic", "key"),
             "can_edit": p.can_edit_templates(request.user),
+            "can_import_catalogue": p.can_edit_catalogue(request.user),
         },
     )
 
@@ -856,3 +861,33 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileRespons
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Checksum-SHA256"] = document.sha256
     return response
+
+
+# --- Import and export -----------------------------------------------------
+
+
+@login_required
+def catalogue_import(request: HttpRequest) -> HttpResponse:
+    if not p.can_edit_catalogue(request.user):
+        raise PermissionDenied
+    spec = ImportSpec(
+        kind="catalogue",
+        resource_class=CatalogueItemResource,
+        title=_("Import products"),
+        back_url=reverse("contracts:clause_library"),
+        help_text=_("Products and services of the catalogue, found by their code."),
+    )
+    return import_page(request, spec)
+
+
+@login_required
+def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    items = CatalogueItem.objects.order_by("category", "code")
+    return export_response(CatalogueItemResource(user=request.user), items, fmt=fmt, filename="products")
+
+
+@login_required
+def deal_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The deal list under its current filters, as CSV or Excel."""
+    filterset = DealFilter(request.GET or None, queryset=deal_list(user=request.user))
+    return export_response(DealResource(), filterset.qs, fmt=fmt, filename="deals")
