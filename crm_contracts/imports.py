@@ -16,7 +16,7 @@ import io
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
@@ -586,3 +586,19 @@ def _confirm(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
         _("Imported: %(new)s new, %(update)s updated, %(skip)s skipped.") % counts,
     )
     return redirect(spec.back_url)
+
+
+def stale_uploads_delete(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete uploaded files whose preview was never confirmed or cancelled."""
+    try:
+        _dirs, files = default_storage.listdir("imports")
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for name in files:
+        path = f"imports/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted

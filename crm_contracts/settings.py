@@ -305,6 +305,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "milestone-alerts": {"task": "contracts.tasks.milestone_alerts_task", "schedule": 30 * 60},
     "renewal-alerts": {"task": "contracts.tasks.renewal_alerts_task", "schedule": 60 * 60},
     "mail-sweep": {"task": "accounts.tasks.outbound_mail_sweep_task", "schedule": 10 * 60},
+    "import-uploads-cleanup": {
+        "task": "crm_contracts.tasks.import_uploads_cleanup_task",
+        "schedule": 6 * 60 * 60,
+    },
 }
 
 # --- Logging ------------------------------------------------------------
