@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -85,6 +85,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def customer_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_customer(request.user):
+        raise PermissionDenied  # before the form, not after it is filled in
     form = CustomerForm(request.POST or None, owners=scope_users(user=request.user).filter(is_active=True))
     return _form_page(
         request,

@@ -110,6 +110,7 @@ class DealViewSet(
         responses={
             200: s.DealDetailSerializer,
             400: OpenApiResponse(s.TransitionErrorSerializer, description="Refused, with the reasons."),
+            403: OpenApiResponse(s.TransitionErrorSerializer, description="Not yours to take."),
             409: OpenApiResponse(s.TransitionErrorSerializer, description="Changed by someone else: reload."),
         },
     )
@@ -124,8 +125,11 @@ class DealViewSet(
         except services.DealChanged as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         except services.TransitionRefused as refused:
+            # Not the caller's to take is 403, like every other refusal by role; unmet conditions 400.
+            forbidden = "permission" in refused.reasons
             return Response(
-                {"detail": str(refused), "reasons": refused.reasons}, status=status.HTTP_400_BAD_REQUEST
+                {"detail": str(refused), "reasons": refused.reasons},
+                status=status.HTTP_403_FORBIDDEN if forbidden else status.HTTP_400_BAD_REQUEST,
             )
         except PermissionDenied:
             raise DRFPermissionDenied from None
