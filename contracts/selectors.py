@@ -22,6 +22,7 @@ from contracts.models import (
     ApprovalRequest,
     ApprovalStep,
     Concession,
+    ContractAttachment,
     ContractVersion,
     Deal,
     DealAction,
@@ -66,6 +67,12 @@ def deal_get_for_user(*, user: User, pk: int, for_write: bool = False) -> Deal:
     if for_write and not p.can_work_deal(user, deal):
         raise PermissionDenied
     return deal
+
+
+def attachment_list(*, deal: Deal, archived: bool | None = False) -> QuerySet[ContractAttachment]:
+    """A visible deal's attachments (archived ones only by id, `archived=None`)."""
+    attachments = deal.attachments.select_related("uploaded_by")
+    return attachments if archived is None else attachments.filter(archived=archived)
 
 
 # --- Transitions -------------------------------------------------------------

@@ -50,5 +50,10 @@ urlpatterns = [
     path("<int:pk>/documents/pdf/", views.document_generate, name="document_generate"),
     path("<int:pk>/documents/<int:doc_pk>/status/", views.document_status, name="document_status"),
     path("<int:pk>/documents/<int:doc_pk>/download/", views.document_download, name="document_download"),
+    path("<int:pk>/attachments/new/", views.attachment_upload, name="attachment_upload"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove, name="attachment_remove"
+    ),
     path("<int:pk>/<slug:tab>/", views.deal_detail, name="deal_tab"),
 ]

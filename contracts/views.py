@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.mail import mails_about
 from accounts.selectors import scope_users
-from contracts import forms, services
+from contracts import attachments, forms, services
 from contracts import permissions as p
 from contracts.documents import contract_document_request, signed_version
 from contracts.filters import DealFilter
@@ -47,6 +47,7 @@ from contracts.resources import CatalogueItemResource, DealResource
 from contracts.selectors import (
     approval_history,
     approval_inbox,
+    attachment_list,
     concession_chart,
     concession_path,
     contract_versions,
@@ -173,7 +174,12 @@ def deal_create(request: HttpRequest) -> HttpResponse:
 def deal_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpResponse:
     if tab not in dict(TABS):
         raise Http404
-    deal = deal_get_for_user(user=request.user, pk=pk)
+    return _deal_page(request, deal_get_for_user(user=request.user, pk=pk), tab)
+
+
+def _deal_page(
+    request: HttpRequest, deal: Deal, tab: str, extra: dict | None = None, status: int = 200
+) -> HttpResponse:
     context: dict[str, Any] = {
         "deal": deal,
         "tab": tab,
@@ -184,7 +190,8 @@ def deal_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpRes
         "can_edit_text": p.can_edit_contract_text(request.user, deal),
     }
     context.update(TAB_CONTEXT[tab](request, deal))
-    return render(request, f"contracts/deal_{tab}.html", context)
+    context.update(extra or {})
+    return render(request, f"contracts/deal_{tab}.html", context, status=status)
 
 
 def _overview(request: HttpRequest, deal: Deal) -> dict:
@@ -223,6 +230,9 @@ def _documents(request: HttpRequest, deal: Deal) -> dict:
         "flags": list(deal.risk_flags.select_related("clause")),
         "template_form": forms.VersionFromTemplateForm(),
         "changes": list(deal.change_requests.select_related("requested_by", "version")),
+        "attachments": list(attachment_list(deal=deal)),
+        "attachment_form": forms.AttachmentForm(),
+        "can_attach": p.can_attach_files(request.user, deal),
         **_document_context(deal),
     }
 
@@ -891,3 +901,45 @@ def deal_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The deal list under its current filters, as CSV or Excel."""
     filterset = DealFilter(request.GET or None, queryset=deal_list(user=request.user))
     return export_response(DealResource(), filterset.qs, fmt=fmt, filename="deals")
+
+
+# --- Attachments -------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    if not p.can_attach_files(request.user, deal):
+        raise PermissionDenied
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachments.attachment_upload(
+                deal=deal, upload=form.cleaned_data["file"], acting_user=request.user
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("File attached."))
+            return redirect("contracts:deal_tab", pk=pk, tab="documents")
+    return _deal_page(request, deal, "documents", {"attachment_form": form}, status=400)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    attachment = get_object_or_404(attachment_list(deal=deal, archived=None), pk=attachment_pk)
+    return attachments.attachment_response(attachment)
+
+
+@require_POST
+@login_required
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    attachment = get_object_or_404(attachment_list(deal=deal), pk=attachment_pk)
+    if attachments.attachment_remove(attachment=attachment, acting_user=request.user) is None:
+        messages.success(request, _("Attachment deleted."))
+    else:
+        messages.success(request, _("The deal is signed: the attachment is archived, not deleted."))
+    return redirect("contracts:deal_tab", pk=pk, tab="documents")

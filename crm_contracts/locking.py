@@ -24,3 +24,8 @@ def ensure_unchanged(obj: Model, loaded_version: datetime | None) -> None:
     stored = current.first()
     if stored is not None and stored != loaded_version:
         raise ValidationError(STALE, code="stale")
+
+
+def is_stale(error: ValidationError) -> bool:
+    """Whether a service refused a write because the record changed meanwhile."""
+    return any(item.code == "stale" for item in getattr(error, "error_list", ()))

@@ -94,6 +94,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def customer_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_customer(request.user):
+        raise PermissionDenied  # before the form, not after it is filled in
     form = CustomerForm(request.POST or None, owners=scope_users(user=request.user).filter(is_active=True))
     return _form_page(
         request,

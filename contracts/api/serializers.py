@@ -8,6 +8,7 @@ from contracts.models import (
     ApprovalStep,
     CatalogueItem,
     ChangeRequest,
+    ContractAttachment,
     ContractTemplate,
     Deal,
     LineItem,
@@ -257,3 +258,27 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 class MilestoneCompleteSerializer(serializers.Serializer):
     done_date = serializers.DateField(required=False)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """Upload with multipart/form-data (`deal`, `file`); the type is sniffed from
+    the content and must match the file name's extension."""
+
+    file = serializers.FileField(write_only=True, help_text="PDF, PNG, JPEG, .docx, .xlsx or UTF-8 text.")
+    uploaded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ContractAttachment
+        fields = [
+            "id",
+            "deal",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "archived",
+            "uploaded_by",
+            "uploaded_at",
+        ]
+        read_only_fields = ["original_name", "content_type", "size", "sha256", "archived", "uploaded_at"]

@@ -77,6 +77,11 @@ class InvoiceSerializer(serializers.ModelSerializer):
     written_off = serializers.DecimalField(**MONEY)
     outstanding = serializers.DecimalField(**MONEY)
     outstanding_base = serializers.DecimalField(**MONEY)
+    updated_at = serializers.DateTimeField(
+        required=False,
+        help_text="The version read. Send it back with a change: if someone changed the draft "
+        "since, the change is refused with 409 instead of overwriting theirs.",
+    )
 
     class Meta:
         model = Invoice
@@ -109,6 +114,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "notes",
             "cancel_reason",
             "issued_at",
+            "updated_at",
             "lines",
         ]
         read_only_fields = ["kind", "credited_invoice"]

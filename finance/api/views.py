@@ -21,13 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,6 +36,7 @@ from rest_framework.views import APIView
 
 from contracts.models import Deal
 from contracts.selectors import deal_list
+from crm_contracts.locking import STALE, is_stale
 from finance import selectors, services
 from finance.api import serializers as s
 from finance.api.csv import CSVRenderer
@@ -51,6 +53,10 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="A unique key per intended write (e.g. a UUID). Repeating a request with the same key "
     "returns the first result (200) instead of applying it again.",
 )
+EDITED = {
+    200: s.InvoiceSerializer,
+    409: OpenApiResponse(description="The draft changed since the `updated_at` sent: reload, then retry."),
+}
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The day to age on (default: today).")
 
 
@@ -59,9 +65,20 @@ def _run(write: Callable[[], object]) -> object:
     try:
         return write()
     except DjangoValidationError as exc:
+        if is_stale(exc):
+            raise StaleVersion from exc
         raise ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         ) from exc
+
+
+class StaleVersion(APIException):
+    """409: the record changed after the client read it (send its `updated_at` back
+    to be protected; omit it to overwrite)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "stale"
+    default_detail = STALE
 
 
 def _idempotency_key(request: Request) -> str:
@@ -126,8 +143,10 @@ class FinanceAPIMixin:
 @extend_schema_view(
     list=extend_schema(summary="List invoices (filter status=overdue or overdue=true for overdue ones)"),
     create=extend_schema(summary="Create a draft invoice with its lines"),
-    update=extend_schema(summary="Change a draft invoice (issued invoices are immutable)"),
-    partial_update=extend_schema(summary="Change a draft invoice (issued invoices are immutable)"),
+    update=extend_schema(summary="Change a draft invoice (issued invoices are immutable)", responses=EDITED),
+    partial_update=extend_schema(
+        summary="Change a draft invoice (issued invoices are immutable)", responses=EDITED
+    ),
 )
 class InvoiceViewSet(
     FinanceAPIMixin,
@@ -158,6 +177,7 @@ class InvoiceViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lines = s.line_data(data.pop("lines"))
+        data.pop("updated_at", None)
         invoice = _run(lambda: services.invoice_create(lines=lines, acting_user=request.user, **data))
         return self._respond(invoice, status.HTTP_201_CREATED)
 
@@ -167,8 +187,15 @@ class InvoiceViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lines = s.line_data(data.pop("lines")) if "lines" in data else None
+        loaded_version = data.pop("updated_at", None)
         invoice = _run(
-            lambda: services.invoice_update(invoice=invoice, lines=lines, acting_user=request.user, **data)
+            lambda: services.invoice_update(
+                invoice=invoice,
+                lines=lines,
+                loaded_version=loaded_version,
+                acting_user=request.user,
+                **data,
+            )
         )
         return self._respond(invoice)
 
