@@ -226,7 +226,9 @@ def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[d
 def approval_inbox(*, user: User) -> QuerySet[ApprovalStep]:
     """Active steps waiting for this user's decision."""
     return (
-        ApprovalStep.objects.filter(status=ApprovalStep.Status.ACTIVE, approvers=user)
+        ApprovalStep.objects.filter(
+            status=ApprovalStep.Status.ACTIVE, approvers=user, request__status=ApprovalRequest.Status.PENDING
+        )
         .exclude(decisions__approver=user)
         .select_related("request__deal__customer", "request__deal__owner", "request__change_request")
         .order_by("request__created_at")
