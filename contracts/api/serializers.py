@@ -16,6 +16,7 @@ from contracts.models import (
 )
 from contracts.pricing import deal_totals
 from contracts.selectors import TRANSITION_NAMES
+from crm_contracts.locking import version_field
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -33,6 +34,7 @@ class TotalsSerializer(serializers.Serializer):
 class DealSerializer(serializers.ModelSerializer):
     state = serializers.CharField(read_only=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    updated_at = version_field()
 
     class Meta:
         model = Deal
@@ -75,7 +77,7 @@ class DealSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["number", "owner", "end_reason", "created_at", "updated_at"]
+        read_only_fields = ["number", "owner", "end_reason", "created_at"]
 
     def __init__(self, *args, customers=None, people=None, **kwargs) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)

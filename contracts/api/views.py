@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -35,6 +35,7 @@ from contracts.models import (
     Milestone,
 )
 from contracts.selectors import TRANSITION_NAMES, approval_inbox, deal_list
+from crm_contracts.locking import STALE_RESPONSE, StaleVersion, is_stale
 from relationships.selectors import customer_list
 
 
@@ -43,6 +44,8 @@ def call_service(fn: Callable[..., Any], **kwargs) -> Any:
     try:
         return fn(**kwargs)
     except DjangoValidationError as error:
+        if is_stale(error):
+            raise StaleVersion from None
         raise ValidationError(
             error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
         ) from None
@@ -65,6 +68,10 @@ class ScopedMixin:
         return serializer
 
 
+@extend_schema_view(
+    update=extend_schema(responses={200: s.DealSerializer, 409: STALE_RESPONSE}),
+    partial_update=extend_schema(responses={200: s.DealSerializer, 409: STALE_RESPONSE}),
+)
 class DealViewSet(
     ScopedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
@@ -90,16 +97,18 @@ class DealViewSet(
         return super().get_serializer(*args, **kwargs)
 
     def perform_create(self, serializer: s.DealSerializer) -> None:
-        serializer.instance = call_service(
-            services.deal_create, acting_user=self.request.user, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        data.pop("updated_at", None)
+        serializer.instance = call_service(services.deal_create, acting_user=self.request.user, **data)
 
     def perform_update(self, serializer: s.DealSerializer) -> None:
+        data = dict(serializer.validated_data)
         serializer.instance = call_service(
             services.deal_update,
             deal=serializer.instance,
             acting_user=self.request.user,
-            **serializer.validated_data,
+            loaded_version=data.pop("updated_at", None),
+            **data,
         )
 
     @extend_schema(

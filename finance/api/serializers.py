@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm_contracts.locking import version_field
 from finance.models import (
     Allocation,
     CostCategory,
@@ -77,11 +78,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     written_off = serializers.DecimalField(**MONEY)
     outstanding = serializers.DecimalField(**MONEY)
     outstanding_base = serializers.DecimalField(**MONEY)
-    updated_at = serializers.DateTimeField(
-        required=False,
-        help_text="The version read. Send it back with a change: if someone changed the draft "
-        "since, the change is refused with 409 instead of overwriting theirs.",
-    )
+    updated_at = version_field()
 
     class Meta:
         model = Invoice

@@ -21,14 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
 )
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -36,7 +35,7 @@ from rest_framework.views import APIView
 
 from contracts.models import Deal
 from contracts.selectors import deal_list
-from crm_contracts.locking import STALE, is_stale
+from crm_contracts.locking import STALE_RESPONSE, StaleVersion, is_stale
 from finance import selectors, services
 from finance.api import serializers as s
 from finance.api.csv import CSVRenderer
@@ -55,7 +54,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 EDITED = {
     200: s.InvoiceSerializer,
-    409: OpenApiResponse(description="The draft changed since the `updated_at` sent: reload, then retry."),
+    409: STALE_RESPONSE,
 }
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The day to age on (default: today).")
 
@@ -70,15 +69,6 @@ def _run(write: Callable[[], object]) -> object:
         raise ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         ) from exc
-
-
-class StaleVersion(APIException):
-    """409: the record changed after the client read it (send its `updated_at` back
-    to be protected; omit it to overwrite)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "stale"
-    default_detail = STALE
 
 
 def _idempotency_key(request: Request) -> str:
