@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "contracts",
     "finance",
     "dashboards",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -303,7 +304,22 @@ CELERY_BEAT_SCHEDULE: dict = {
     "milestone-alerts": {"task": "contracts.tasks.milestone_alerts_task", "schedule": 30 * 60},
     "renewal-alerts": {"task": "contracts.tasks.renewal_alerts_task", "schedule": 60 * 60},
     "notification-email-sweep": {"task": "accounts.tasks.notification_email_sweep_task", "schedule": 10 * 60},
+    "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 60},
 }
+
+# --- Webhooks (docs/webhooks.md) ----------------------------------------
+# Seconds to wait before each retry of a failed delivery; one try plus one per entry.
+WEBHOOK_RETRY_DELAYS = env.list(
+    "WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600]
+)
+# An endpoint is disabled (and administrators told) after this many deliveries in a row gave up.
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
+# Plain http:// targets; https is required in production.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+# Private, loopback and link-local addresses are refused (SSRF) unless inside one of these CIDRs.
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env.list("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", default=[])
+WEBHOOK_CONNECT_TIMEOUT = 3.0
+WEBHOOK_TOTAL_TIMEOUT = 10.0
 
 # --- Logging ------------------------------------------------------------
 LOGGING = {

@@ -25,6 +25,7 @@ urlpatterns = [
     path("deals/", include("contracts.urls")),
     path("finance/", include("finance.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("integrations/", include("integrations.urls")),
     path("api/", include((api_patterns, "api"))),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
