@@ -138,17 +138,23 @@ def event_dispatch(*, event_type: str, **event: object) -> list[Delivery]:
 
 
 def _delivery_create(
-    *, endpoint: Endpoint, payload: dict, requested_by: User | None = None, **extra
+    *,
+    endpoint: Endpoint,
+    payload: dict,
+    event_id: str | None = None,
+    event_type: str | None = None,
+    requested_by: User | None = None,
+    redelivery_of: Delivery | None = None,
 ) -> Delivery:
     from integrations.tasks import delivery_schedule
 
     delivery = Delivery.objects.create(
         endpoint=endpoint,
-        event_id=payload["id"],
-        event_type=payload["type"],
+        event_id=event_id or payload["id"],
+        event_type=event_type or payload["type"],
         payload=payload,
         requested_by=requested_by,
-        **extra,
+        redelivery_of=redelivery_of,
     )
     # If the broker is down, the sweep sends it later.
     transaction.on_commit(lambda: delivery_schedule(delivery.pk))
@@ -173,6 +179,8 @@ def delivery_redeliver(*, delivery: Delivery, acting_user: User) -> Delivery:
         return _delivery_create(
             endpoint=delivery.endpoint,
             payload=delivery.payload,
+            event_id=delivery.event_id,
+            event_type=delivery.event_type,
             requested_by=acting_user,
             redelivery_of=delivery,
         )
