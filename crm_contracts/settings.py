@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RelationshipTypeEnum": "relationships.models.RelationshipType",
         "RelationshipStageEnum": "relationships.models.Stage",
+        "WebhookDeliveryStatusEnum": "integrations.models.Delivery.Status",
     },
 }
 

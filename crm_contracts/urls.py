@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("contracts.api.urls")),
     path("", include("finance.api.urls")),
     path("", include("dashboards.api.urls")),
+    path("", include("integrations.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the strict CSP holds.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
