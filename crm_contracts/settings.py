@@ -319,6 +319,8 @@ WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
 WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
 # Private, loopback and link-local addresses are refused (SSRF) unless inside one of these CIDRs.
 WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env.list("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", default=[])
+# Certificates of https receivers are checked against the system's CAs, or this PEM bundle.
+WEBHOOK_CA_BUNDLE = env.str("WEBHOOK_CA_BUNDLE", default="")
 WEBHOOK_CONNECT_TIMEOUT = 3.0
 WEBHOOK_TOTAL_TIMEOUT = 10.0
 

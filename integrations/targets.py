@@ -53,18 +53,25 @@ def resolve(url: str) -> Target:
     addresses = _addresses(host, port)
     for address in addresses:
         if not is_allowed(address):
-            raise ValidationError(
-                _(
-                    "%(host)s resolves to %(address)s, a private, loopback or otherwise internal "
-                    "address: webhooks may only go to public addresses."
-                )
-                % {"host": host, "address": address},
-                code="private",
-            )
+            raise ValidationError(_refusal(host, address), code="private")
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
     return Target(scheme=scheme, host=host, port=port, path=path, address=str(addresses[0]))
+
+
+def _refusal(host: str, address: IPAddress) -> str:
+    if host.strip("[]") == str(address):
+        message = _(
+            "%(address)s is a private, loopback or otherwise internal address: "
+            "webhooks may only go to public addresses."
+        )
+    else:
+        message = _(
+            "%(host)s resolves to %(address)s, a private, loopback or otherwise internal "
+            "address: webhooks may only go to public addresses."
+        )
+    return message % {"host": host, "address": address}
 
 
 def _addresses(host: str, port: int) -> list[IPAddress]:
