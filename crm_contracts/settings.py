@@ -306,6 +306,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "renewal-alerts": {"task": "contracts.tasks.renewal_alerts_task", "schedule": 60 * 60},
     "notification-email-sweep": {"task": "accounts.tasks.notification_email_sweep_task", "schedule": 10 * 60},
     "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 60},
+    "webhook-log-prune": {"task": "integrations.tasks.webhook_log_prune_task", "schedule": 24 * 3600},
 }
 
 # --- Webhooks (docs/webhooks.md) ----------------------------------------
@@ -319,6 +320,8 @@ WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
 WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
 # Private, loopback and link-local addresses are refused (SSRF) unless inside one of these CIDRs.
 WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env.list("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", default=[])
+# Finished deliveries and their attempts are kept this long.
+WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=90)
 # Certificates of https receivers are checked against the system's CAs, or this PEM bundle.
 WEBHOOK_CA_BUNDLE = env.str("WEBHOOK_CA_BUNDLE", default="")
 WEBHOOK_CONNECT_TIMEOUT = 3.0

@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 # A claimed delivery is left alone this long: more than one request can take,
 # short enough that a delivery whose worker died is picked up by the sweep.
 CLAIM = timedelta(seconds=90)
-# Retries further off than this wait for the sweep rather than sit in the broker.
+# Retries further off than this wait for the sweep rather than sit in the broker
+# (Redis hands out again any task unacknowledged past its visibility timeout).
 COUNTDOWN_MAX = 15 * 60
 # The sweep leaves fresh deliveries to the task queued with them.
 SWEEP_GRACE = timedelta(seconds=30)
@@ -195,6 +196,16 @@ def deliveries_due(*, limit: int = 500) -> list[int]:
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def deliveries_prune(*, older_than_days: int | None = None) -> int:
+    """Forget finished deliveries (and their attempts) older than the retention period."""
+    days = settings.WEBHOOK_LOG_RETENTION_DAYS if older_than_days is None else older_than_days
+    cutoff = timezone.now() - timedelta(days=days)
+    old = Delivery.objects.filter(created_at__lt=cutoff).exclude(status__in=Delivery.OPEN_STATUSES)
+    # A redelivery may point at a pruned delivery; SET_NULL keeps it.
+    deleted, _by_model = old.delete()
+    return deleted
 
 
 def delivery_attempt(*, delivery_id: int) -> str:

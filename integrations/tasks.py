@@ -4,7 +4,7 @@ from celery import shared_task
 from kombu.exceptions import OperationalError
 
 from crm_contracts.queue import PUBLISH_RETRY_POLICY, enqueue
-from integrations.services import deliveries_due, delivery_attempt
+from integrations.services import deliveries_due, deliveries_prune, delivery_attempt
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,14 @@ def webhook_delivery_sweep_task() -> int:
     if due:
         log.info("webhook sweep queued %s deliveries", len(due))
     return len(due)
+
+
+@shared_task(acks_late=True, time_limit=600)
+def webhook_log_prune_task() -> int:
+    """Beat runs this daily: the delivery log keeps WEBHOOK_LOG_RETENTION_DAYS."""
+    deleted = deliveries_prune()
+    log.info("webhook log prune deleted %s rows", deleted)
+    return deleted
 
 
 def delivery_schedule(delivery_id: int, countdown: int = 0) -> bool:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Notification
 from integrations import services
 from integrations.examples.receiver import verify
 from integrations.models import Delivery, Endpoint
-from integrations.tasks import webhook_deliver_task, webhook_delivery_sweep_task
+from integrations.tasks import webhook_deliver_task, webhook_delivery_sweep_task, webhook_log_prune_task
 from integrations.tests.factories import EndpointFactory
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +240,23 @@ def test_the_send_time_check_refuses_an_address_no_longer_allowed(
     assert "public addresses" in delivery.last_error
     assert receiver.requests == []
     assert Endpoint.objects.get(pk=endpoint.pk).is_active
+
+
+def test_old_finished_deliveries_are_pruned_but_open_ones_kept(admin_user):
+    endpoint = EndpointFactory(created_by=admin_user)
+    event = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+    old_done = Delivery.objects.create(
+        endpoint=endpoint, event_id=event, event_type="ping", payload={}, status="failed"
+    )
+    old_open = Delivery.objects.create(
+        endpoint=endpoint, event_id=event, event_type="ping", payload={}, status="retrying"
+    )
+    recent = Delivery.objects.create(
+        endpoint=endpoint, event_id=event, event_type="ping", payload={}, status="succeeded"
+    )
+    long_ago = timezone.now() - timedelta(days=91)
+    Delivery.objects.filter(pk__in=[old_done.pk, old_open.pk]).update(created_at=long_ago)
+
+    webhook_log_prune_task.delay()
+
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {old_open.pk, recent.pk}
