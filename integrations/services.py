@@ -58,7 +58,9 @@ def _clean(*, name: str, url: str, event_types: list[str]) -> list[str]:
     return chosen
 
 
-@transaction.atomic
+# The URL checks resolve host names, so they run before any transaction opens.
+
+
 def endpoint_create(*, name: str, url: str, event_types: list[str], acting_user: User) -> Endpoint:
     _require(acting_user)
     chosen = _clean(name=name, url=url, event_types=event_types)
@@ -68,16 +70,16 @@ def endpoint_create(*, name: str, url: str, event_types: list[str], acting_user:
     return endpoint
 
 
-@transaction.atomic
 def endpoint_update(
     *, endpoint: Endpoint, name: str, url: str, event_types: list[str], acting_user: User
 ) -> Endpoint:
     _require(acting_user)
     chosen = _clean(name=name, url=url, event_types=event_types)
-    endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
-    endpoint.name, endpoint.url, endpoint.event_types = name.strip(), url, chosen
-    endpoint._history_user = acting_user
-    endpoint.save()
+    with transaction.atomic():
+        endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.name, endpoint.url, endpoint.event_types = name.strip(), url, chosen
+        endpoint._history_user = acting_user
+        endpoint.save()
     return endpoint
 
 
@@ -92,18 +94,18 @@ def endpoint_rotate_secret(*, endpoint: Endpoint, acting_user: User) -> Endpoint
     return endpoint
 
 
-@transaction.atomic
 def endpoint_set_active(*, endpoint: Endpoint, active: bool, acting_user: User) -> Endpoint:
     """Re-enable (failures forgotten) or pause an endpoint."""
     _require(acting_user)
-    endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
     if active:
         targets.resolve(endpoint.url)  # the rules may have changed since it was registered
-    endpoint.is_active = active
-    endpoint.consecutive_failures = 0
-    endpoint.disabled_reason = "" if active else _("Disabled by %(user)s.") % {"user": acting_user}
-    endpoint._history_user = acting_user
-    endpoint.save()
+    with transaction.atomic():
+        endpoint = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
+        endpoint.is_active = active
+        endpoint.consecutive_failures = 0
+        endpoint.disabled_reason = "" if active else _("Disabled by %(user)s.") % {"user": acting_user}
+        endpoint._history_user = acting_user
+        endpoint.save()
     return endpoint
 
 
@@ -227,7 +229,11 @@ def delivery_attempt(*, delivery_id: int) -> str:
     if not delivery.endpoint.is_active:
         _finish(delivery, Delivery.Status.FAILED, error=_("Endpoint disabled."))
         return "failed"
-    outcome = _send(delivery)
+    try:
+        outcome = _send(delivery)
+    except Exception as exc:  # noqa: BLE001 - recorded as a failed attempt, never left claimed
+        log.exception("webhook delivery %s failed unexpectedly", delivery_id)
+        outcome = transport.Outcome(status=None, duration_ms=0, error=f"{type(exc).__name__}: {exc}"[:300])
     DeliveryAttempt.objects.create(
         delivery=delivery,
         at=now,

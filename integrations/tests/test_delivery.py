@@ -260,3 +260,17 @@ def test_old_finished_deliveries_are_pruned_but_open_ones_kept(admin_user):
     webhook_log_prune_task.delay()
 
     assert set(Delivery.objects.values_list("pk", flat=True)) == {old_open.pk, recent.pk}
+
+
+def test_an_unexpected_error_is_a_failed_attempt_not_a_stuck_claim(receiver, admin_user, monkeypatch):
+    endpoint = EndpointFactory(url=receiver.url, created_by=admin_user)
+    delivery = Delivery.objects.create(
+        endpoint=endpoint, event_id="7c9e6679-7425-40de-944b-e07fc1f90ae7", event_type="ping", payload={}
+    )
+    monkeypatch.setattr("integrations.transport.post", lambda *a, **kw: 1 / 0)
+
+    assert services.delivery_attempt(delivery_id=delivery.pk) == "failed"
+
+    delivery.refresh_from_db()
+    assert (delivery.locked_until, delivery.attempts) == (None, 1)
+    assert delivery.last_error.startswith("ZeroDivisionError")
