@@ -274,3 +274,28 @@ def test_an_unexpected_error_is_a_failed_attempt_not_a_stuck_claim(receiver, adm
     delivery.refresh_from_db()
     assert (delivery.locked_until, delivery.attempts) == (None, 1)
     assert delivery.last_error.startswith("ZeroDivisionError")
+
+
+def test_a_delivery_made_while_the_broker_is_down_is_sent_by_the_sweep(
+    receiver, admin_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    endpoint = EndpointFactory(url=receiver.url, created_by=admin_user)
+
+    def broker_down(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(webhook_deliver_task, "apply_async", broker_down)
+        delivery = dispatch(endpoint, django_capture_on_commit_callbacks)
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.PENDING
+    assert receiver.requests == []
+
+    webhook_delivery_sweep_task.delay()  # too fresh: its own task may still be on the way
+    assert receiver.requests == []
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now() - timedelta(minutes=1))
+    webhook_delivery_sweep_task.delay()
+
+    assert Delivery.objects.get(pk=delivery.pk).status == Delivery.Status.SUCCEEDED
+    assert len(receiver.requests) == 1
