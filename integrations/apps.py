@@ -7,6 +7,7 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self) -> None:
+        from integrations import checks  # noqa: F401 - registers the checks
         from integrations.receivers import connect
 
         connect()

@@ -118,3 +118,12 @@ def test_registering_an_internal_url_says_why(admin_user, nothing_allowed):
             acting_user=admin_user,
         )
     assert "public addresses" in refused.value.message_dict["url"][0]
+
+
+def test_a_mistyped_allowed_network_fails_the_system_check(settings):
+    from integrations.checks import webhook_settings_check
+
+    settings.WEBHOOK_ALLOWED_PRIVATE_NETWORKS = ["10.0.0.0/8", "10.0.0/33"]
+    assert [e.id for e in webhook_settings_check(None)] == ["integrations.E001"]
+    settings.WEBHOOK_ALLOWED_PRIVATE_NETWORKS = ["10.0.0.0/8"]
+    assert webhook_settings_check(None) == []
