@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APPS := accounts relationships contracts finance dashboards
+APPS := accounts relationships contracts finance dashboards integrations
 
 .PHONY: run test screens lint format venv sysdeps migrate demo worker messages vendor lock clean
 

@@ -6,6 +6,7 @@ menu already shows the product's shape and lights up as areas land.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -19,6 +20,14 @@ class NavItem:
     label: Promise
     url_name: str
     icon: str
+    # Shown only to users this says yes to; everyone when None.
+    visible: Callable[..., bool] | None = None
+
+
+def _is_admin(user) -> bool:  # noqa: ANN001
+    from accounts.roles import Role
+
+    return user.has_role(Role.ADMIN)
 
 
 NAV_ITEMS = [
@@ -28,14 +37,16 @@ NAV_ITEMS = [
     NavItem(_("Approvals"), "contracts:approval_inbox", "check2-square"),
     NavItem(_("Finance"), "finance:overview", "cash-coin"),
     NavItem(_("Dashboards"), "dashboards:dashboard", "bar-chart-line"),
+    NavItem(_("Webhooks"), "integrations:endpoint_list", "plug", visible=_is_admin),
 ]
 
 
 def navigation(request: HttpRequest) -> dict:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
+    shown = [item for item in NAV_ITEMS if item.visible is None or item.visible(request.user)]
     urls = []
-    for item in NAV_ITEMS:
+    for item in shown:
         try:
             urls.append(reverse(item.url_name))
         except NoReverseMatch:
@@ -46,7 +57,7 @@ def navigation(request: HttpRequest) -> dict:
     active = max(matches, key=len, default=None)
     items = [
         {"label": item.label, "icon": item.icon, "url": url, "active": url is not None and url == active}
-        for item, url in zip(NAV_ITEMS, urls, strict=True)
+        for item, url in zip(shown, urls, strict=True)
     ]
     return {"nav_items": items, "unread_notifications": unread_count(request.user)}
 

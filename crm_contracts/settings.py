@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "contracts",
     "finance",
     "dashboards",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -260,6 +261,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RelationshipTypeEnum": "relationships.models.RelationshipType",
         "RelationshipStageEnum": "relationships.models.Stage",
+        "WebhookDeliveryStatusEnum": "integrations.models.Delivery.Status",
     },
 }
 
@@ -316,7 +318,27 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "crm_contracts.tasks.import_uploads_cleanup_task",
         "schedule": 6 * 60 * 60,
     },
+    "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 60},
+    "webhook-log-prune": {"task": "integrations.tasks.webhook_log_prune_task", "schedule": 24 * 3600},
 }
+
+# --- Webhooks (docs/webhooks.md) ----------------------------------------
+# Seconds to wait before each retry of a failed delivery; one try plus one per entry.
+WEBHOOK_RETRY_DELAYS = env.list(
+    "WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600]
+)
+# An endpoint is disabled (and administrators told) after this many deliveries in a row gave up.
+WEBHOOK_DISABLE_AFTER = env.int("WEBHOOK_DISABLE_AFTER", default=10)
+# Plain http:// targets; https is required in production.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+# Private, loopback and link-local addresses are refused (SSRF) unless inside one of these CIDRs.
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env.list("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", default=[])
+# Finished deliveries and their attempts are kept this long.
+WEBHOOK_LOG_RETENTION_DAYS = env.int("WEBHOOK_LOG_RETENTION_DAYS", default=90)
+# Certificates of https receivers are checked against the system's CAs, or this PEM bundle.
+WEBHOOK_CA_BUNDLE = env.str("WEBHOOK_CA_BUNDLE", default="")
+WEBHOOK_CONNECT_TIMEOUT = 3.0
+WEBHOOK_TOTAL_TIMEOUT = 10.0
 
 # --- Logging ------------------------------------------------------------
 LOGGING = {

@@ -24,3 +24,7 @@ SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP; check --deploy
 STATIC_ROOT = None  # tests serve static files through the finders, never collectstatic
 WHITENOISE_USE_FINDERS = True
 AXES_ENABLED = False  # tests log in with force_login; the lockout test turns it on
+# Webhook tests deliver to a receiver on loopback over plain http (also from a
+# real worker process, which reads these settings too).
+WEBHOOK_ALLOW_HTTP = True
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.1/32"]

@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("contracts.api.urls")),
     path("", include("finance.api.urls")),
     path("", include("dashboards.api.urls")),
+    path("", include("integrations.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the strict CSP holds.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("deals/", include("contracts.urls")),
     path("finance/", include("finance.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("integrations/", include("integrations.urls")),
     path("api/", include((api_patterns, "api"))),
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

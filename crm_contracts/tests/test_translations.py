@@ -18,7 +18,7 @@ CATALOGUES = sorted(
     for po in settings.BASE_DIR.glob(pattern)
     if not po.is_relative_to(settings.BASE_DIR / ".venv")
 )
-APPS = ["accounts", "relationships", "contracts", "finance", "dashboards"]
+APPS = ["accounts", "relationships", "contracts", "finance", "dashboards", "integrations"]
 ENTRY = re.compile(r'^(#, .*\n)?(?:msgctxt (".*")\n)?msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.MULTILINE)
 
 
