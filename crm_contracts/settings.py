@@ -322,7 +322,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "webhook-log-prune": {"task": "integrations.tasks.webhook_log_prune_task", "schedule": 24 * 3600},
 }
 
-# --- Webhooks (docs/webhooks.md) ----------------------------------------
+# --- Webhooks (docs/integrations.md) ----------------------------------------
 # Seconds to wait before each retry of a failed delivery; one try plus one per entry.
 WEBHOOK_RETRY_DELAYS = env.list(
     "WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600]

@@ -1,4 +1,4 @@
-"""The JSON each event delivers: stable, documented fields (docs/webhooks.md).
+"""The JSON each event delivers: stable, documented fields (docs/integrations.md).
 
 Amounts are strings ("1234.50") so no receiver parses money as a float;
 dates are ISO 8601; `url` fields link to the record in the product. Fields

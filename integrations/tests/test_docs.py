@@ -1,4 +1,4 @@
-"""docs/webhooks.md shows the receiver the tests run, and that receiver verifies real deliveries."""
+"""docs/integrations.md (section Webhooks) shows the receiver the tests run, and that receiver verifies real deliveries."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from integrations.examples import receiver as example
 from integrations.models import Delivery
 from integrations.tests.factories import EndpointFactory
 
-DOC = settings.BASE_DIR / "docs" / "webhooks.md"
+DOC = settings.BASE_DIR / "docs" / "integrations.md"
 
 
 def python_blocks(markdown: str) -> list[str]:
