@@ -23,6 +23,7 @@ from accounts.selectors import scope_users
 from contracts import forms, services
 from contracts import permissions as p
 from contracts.documents import contract_document_request, signed_version
+from contracts.esign_views import signing_context
 from contracts.filters import DealFilter
 from contracts.models import (
     ApprovalStep,
@@ -219,6 +220,7 @@ def _documents(request: HttpRequest, deal: Deal) -> dict:
         "template_form": forms.VersionFromTemplateForm(),
         "changes": list(deal.change_requests.select_related("requested_by", "version")),
         **_document_context(deal),
+        **signing_context(deal, request.user),
     }
 
 
