@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
+from django.db.models import CharField, Exists, Model, OuterRef, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -60,6 +60,7 @@ class DeadlineItem:
     kind_label: Callable[[], str] = lambda: _("Deadline")
     # Called with the stage once it has been alerted (first time only).
     on_alert: Callable[[str], None] | None = None
+    related: Model | None = None  # the record it is about (its mail log shows the e-mail)
 
 
 def _message(
@@ -112,7 +113,7 @@ def send_deadline_alerts(items: Iterable[DeadlineItem], today: date) -> int:
         kind = {"due": Notification.Kind.DUE, FINAL_STAGE: Notification.Kind.OVERDUE}.get(
             stage, Notification.Kind.DEADLINE
         )
-        alerts = [Alert(item.owner, kind, _message(item, stage, today), item.url)]
+        alerts = [Alert(item.owner, kind, _message(item, stage, today), item.url, item.related)]
         if stage == FINAL_STAGE and (manager := item.owner.manager) is not None:
             alerts.append(
                 Alert(
@@ -120,6 +121,7 @@ def send_deadline_alerts(items: Iterable[DeadlineItem], today: date) -> int:
                     Notification.Kind.ESCALATION,
                     _message(item, stage, today, escalated=True),
                     item.url,
+                    item.related,
                 )
             )
         if alert_once(source=item.source, stage=stage, alerts=alerts):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -131,7 +132,6 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -164,3 +164,58 @@ class AlertLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.stage}"
+
+
+class OutboundMail(models.Model):
+    """One e-mail the product sent or will send, rendered when it was queued.
+
+    The log users see on a record (a deal's mail tab) and the work queue of
+    the sending task: a row is claimed (queued -> sending) by a conditional
+    update, so a redelivered task does not send it twice.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    template = models.CharField(_("template"), max_length=60)
+    language = models.CharField(_("language"), max_length=10)
+    to_address = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=250)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    # What the mail is about (a deal, a signing request ...): its mail log.
+    related_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    related_id = models.PositiveBigIntegerField(null=True, blank=True)
+    related = GenericForeignKey("related_type", "related_id")
+    created_by = models.ForeignKey(
+        User, verbose_name=_("sent by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["related_type", "related_id", "-created_at"], name="outboundmail_related_idx"
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status__in=["queued", "sending"]),
+                name="outboundmail_unsent_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to_address}: {self.subject}"

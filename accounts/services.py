@@ -2,18 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
 from accounts.models import AlertLog, Notification, User
 from accounts.roles import Role, granted_codenames
-from crm_contracts.queue import enqueue
 
 
 @transaction.atomic
@@ -77,6 +75,7 @@ class Alert:
     kind: str
     message: Callable[[], tuple[str, str]]  # -> (title, body), called under the user's language
     url: str = ""
+    related: Model | None = None  # the record it is about; its mail log shows the e-mail
 
 
 def alert_once(*, source: str, stage: str, alerts: list[Alert]) -> bool:
@@ -94,42 +93,36 @@ def alert_once(*, source: str, stage: str, alerts: list[Alert]) -> bool:
         for alert in alerts:
             with translation.override(alert.user.language or settings.LANGUAGE_CODE):
                 title, body = alert.message()
-            notification_create(user=alert.user, kind=alert.kind, title=title, body=body, url=alert.url)
+            notification_create(
+                user=alert.user,
+                kind=alert.kind,
+                title=title,
+                body=body,
+                url=alert.url,
+                related=alert.related,
+            )
     return True
 
 
-def notification_create(*, user: User, kind: str, title: str, body: str = "", url: str = "") -> Notification:
-    from accounts.tasks import notification_email_task
+def notification_create(
+    *, user: User, kind: str, title: str, body: str = "", url: str = "", related: Model | None = None
+) -> Notification:
+    """A message in the user's notification centre, e-mailed too when they have an address.
+
+    `related` is the record the message is about: the e-mail shows in its mail log.
+    """
+    from accounts.mail import mail_send
 
     notification = Notification.objects.create(user=user, kind=kind, title=title[:200], body=body, url=url)
     if user.email:
-        # If the broker is down the sweep task sends it later.
-        transaction.on_commit(lambda: enqueue(notification_email_task, notification.pk))
+        mail_send(
+            template="notification",
+            to=user.email,
+            context={"notification": notification, "user": user},
+            language=user.language,
+            related=related,
+        )
     return notification
-
-
-def notification_email(*, notification: Notification) -> bool:
-    """E-mail a notification at most once: claim it with a conditional update,
-    release the claim if sending fails so a retry can try again."""
-    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
-        emailed_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    user = notification.user
-    link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
-    try:
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            send_mail(
-                subject=f"[{translation.gettext('CRM & Contracts')}] {notification.title}",
-                message=f"{notification.body}\n\n{link}\n",
-                from_email=None,
-                recipient_list=[user.email],
-            )
-    except Exception:
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
-        raise
-    return True
 
 
 def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
@@ -137,13 +130,3 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
-
-
-def notification_emails_pending(*, older_than_minutes: int = 5) -> list[int]:
-    """Notifications still to be e-mailed, e.g. because the broker was down when they were made."""
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    return list(
-        Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff, user__email__gt="")
-        .order_by("pk")
-        .values_list("pk", flat=True)[:500]
-    )

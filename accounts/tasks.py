@@ -3,8 +3,7 @@ import smtplib
 
 from celery import shared_task
 
-from accounts.models import Notification
-from accounts.services import notification_email, notification_emails_pending
+from accounts.mail import mail_deliver, mails_stuck
 
 log = logging.getLogger(__name__)
 
@@ -17,21 +16,18 @@ log = logging.getLogger(__name__)
     max_retries=6,
     acks_late=True,
 )
-def notification_email_task(self, notification_id: int) -> bool:  # noqa: ANN001
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if notification is None:
-        return False
-    sent = notification_email(notification=notification)
-    log.info("notification %s e-mail %s", notification_id, "sent" if sent else "already sent")
+def outbound_mail_send_task(self, mail_id: int) -> bool:  # noqa: ANN001
+    sent = mail_deliver(mail_id=mail_id)
+    log.info("mail %s %s", mail_id, "sent" if sent else "not queued (already sent or being sent)")
     return sent
 
 
 @shared_task(acks_late=True, time_limit=600)
-def notification_email_sweep_task() -> int:
-    """Catch up on e-mails whose task could not be queued (broker outage)."""
-    pending = notification_emails_pending()
+def outbound_mail_sweep_task() -> int:
+    """Catch up on mails whose task could not be queued (broker outage) or whose worker died."""
+    pending = mails_stuck()
     for pk in pending:
-        notification_email_task.delay(pk)
+        outbound_mail_send_task.delay(pk)
     if pending:
-        log.warning("re-queued %s notification e-mails", len(pending))
+        log.warning("re-queued %s e-mails", len(pending))
     return len(pending)

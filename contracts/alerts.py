@@ -67,6 +67,7 @@ def milestone_alerts(today: date | None = None) -> int:
             where=f"{m.deal.customer.name} — {m.deal.name}",
             url=reverse("contracts:deal_tab", args=[m.deal_id, "milestones"]),
             on_alert=partial(_milestone_alerted, m),
+            related=m.deal,
         )
         for m in due_milestones(today)
     )
@@ -105,10 +106,11 @@ def renewal_alerts(today: date | None = None) -> int:
                 else _("Renewal notice date: the contract renews automatically unless notice is given"),
                 where=where,
                 url=url,
+                related=deal,
             )
         )
         items.append(
             DeadlineItem(source=source_key(EXPIRY, deal.pk), due=deal.term_end, owner=deal.owner,
-                         what=_("Contract term ends"), where=where, url=url)
+                         what=_("Contract term ends"), where=where, url=url, related=deal)
         )  # fmt: skip
     return send_deadline_alerts(items, today)

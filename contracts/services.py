@@ -14,12 +14,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from accounts.models import Department, User
+from accounts.models import Department, Notification, User
 from accounts.roles import Role
+from accounts.services import Alert, alert_once
 from contracts import conditions as c
 from contracts import permissions as p
 from contracts.models import (
@@ -690,7 +692,43 @@ def approval_request_start(
             status=ApprovalStep.Status.ACTIVE if index == 0 else ApprovalStep.Status.WAITING,
         )
         step.approvers.set(approvers.values())
+        if index == 0:
+            _notify_approvers(step, deal)
     return request
+
+
+def _notify_approvers(step: ApprovalStep, deal: Deal) -> None:
+    """Tell a step's approvers it waits for them (once per step, in their language)."""
+    url = reverse("contracts:approval_decide", args=[step.pk])
+
+    def message() -> tuple[str, str]:
+        values = {"number": deal.number, "name": deal.name, "customer": deal.customer.name, "step": step.name}
+        return (
+            _("Approval needed: %(number)s %(name)s") % values,
+            _("%(customer)s — step “%(step)s” waits for your decision.") % values,
+        )
+
+    alert_once(
+        source=f"approval-step:{step.pk}",
+        stage="active",
+        alerts=[Alert(user, Notification.Kind.APPROVAL, message, url, deal) for user in step.approvers.all()],
+    )
+
+
+def _notify_requester(request: ApprovalRequest, deal: Deal, status: str) -> None:
+    url = reverse("contracts:deal_tab", args=[deal.pk, "approvals"])
+
+    def message() -> tuple[str, str]:
+        values = {"number": deal.number, "name": deal.name}
+        if status == ApprovalRequest.Status.APPROVED:
+            return _("Approved: %(number)s %(name)s") % values, ""
+        return _("Rejected: %(number)s %(name)s") % values, _("See the approvers' comments.")
+
+    alert_once(
+        source=f"approval-request:{request.pk}",
+        stage=status,
+        alerts=[Alert(deal.owner, Notification.Kind.APPROVAL, message, url, deal)],
+    )
 
 
 @transaction.atomic
@@ -717,6 +755,7 @@ def approval_decide(
         following = request.steps.filter(status=ApprovalStep.Status.WAITING).order_by("order").first()
         if following is not None:
             _step_finish(following, ApprovalStep.Status.ACTIVE)
+            _notify_approvers(following, request.deal)
         else:
             _request_finish(request, ApprovalRequest.Status.APPROVED, acting_user, comment)
     return decision
@@ -732,7 +771,8 @@ def _request_finish(request: ApprovalRequest, status: str, acting_user: User, co
     request.completed_at = timezone.now()
     request.save(update_fields=["status", "completed_at"])
     events.emit(events.approval_decided, request=request, outcome=status, by=acting_user, comment=comment)
-    deal = Deal.objects.get(pk=request.deal_id)
+    deal = Deal.objects.select_related("owner", "customer").get(pk=request.deal_id)
+    _notify_requester(request, deal, status)
     if request.change_request_id:
         change_request_settle(
             change=request.change_request, approved=status == "approved", acting_user=acting_user

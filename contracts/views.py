@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.mail import mails_about
 from accounts.selectors import scope_users
 from contracts import forms, services
 from contracts import permissions as p
@@ -273,7 +274,11 @@ def _history(request: HttpRequest, deal: Deal) -> dict:
     for record, previous in zip(records, [*records[1:], None], strict=True):
         delta = record.diff_against(previous).changes if previous else []
         changes.append({"record": record, "changes": delta})
-    return {"transitions": list(deal.transitions.select_related("by")), "changes": changes}
+    return {
+        "transitions": list(deal.transitions.select_related("by")),
+        "changes": changes,
+        "mails": list(mails_about(deal)[:100]),
+    }
 
 
 TAB_CONTEXT: dict[str, Callable[[HttpRequest, Deal], dict]] = {

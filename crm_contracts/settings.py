@@ -190,6 +190,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # header (e.g. HTTP_X_FORWARDED_FOR) when a trusted proxy sets it.
 ESIGN_CLIENT_IP_HEADER = env.str("ESIGN_CLIENT_IP_HEADER", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CRM <crm@localhost>")
+# A mail claimed by a worker that died mid-send is tried again after this long.
+MAIL_CLAIM_TIMEOUT_MINUTES = env.int("MAIL_CLAIM_TIMEOUT_MINUTES", default=30)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -----------------------------------------------------------
@@ -306,7 +308,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "milestone-alerts": {"task": "contracts.tasks.milestone_alerts_task", "schedule": 30 * 60},
     "renewal-alerts": {"task": "contracts.tasks.renewal_alerts_task", "schedule": 60 * 60},
     "signing-sweep": {"task": "contracts.tasks.signing_sweep_task", "schedule": 15 * 60},
-    "notification-email-sweep": {"task": "accounts.tasks.notification_email_sweep_task", "schedule": 10 * 60},
+    "mail-sweep": {"task": "accounts.tasks.outbound_mail_sweep_task", "schedule": 10 * 60},
 }
 
 # --- Logging ------------------------------------------------------------

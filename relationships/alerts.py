@@ -37,6 +37,7 @@ def next_step_alerts(today: date | None = None) -> int:
             what=i.next_step,
             where=i.customer.name,
             url=reverse("relationships:timeline", args=[i.customer_id]),
+            related=i.customer,
         )
         for i in due_next_steps(today)
     )

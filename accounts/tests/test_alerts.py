@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.alerts import deadline_stage
-from accounts.models import AlertLog, Notification
+from accounts.models import AlertLog, Notification, OutboundMail
 from relationships.alerts import due_next_steps, next_step_alerts
 from relationships.tests.factories import CustomerFactory, InteractionFactory
 
@@ -60,7 +60,8 @@ def test_a_threshold_alerts_once_with_an_email(next_step, rep):
     assert notification.title == "Due in 1 day: Send the NDA · Huadong Grid"
     assert len(mail.outbox) == 1
     assert "Send the NDA" in mail.outbox[0].subject
-    assert Notification.objects.get().emailed_at is not None
+    sent = OutboundMail.objects.get()
+    assert (sent.status, sent.to_address, sent.related) == ("sent", "rep@example.com", next_step.customer)
 
 
 @pytest.mark.django_db

@@ -130,3 +130,24 @@ def test_policy_is_chosen_by_amount_discount_standard_form_and_risk(rep):
     assert approval_policy_for(deal) == risky
     deal.amount = Decimal("600000")
     assert approval_policy_for(deal) == big
+
+
+def test_approvers_are_told_when_their_step_waits_and_the_owner_when_it_is_decided(
+    rep, manager, legal, django_capture_on_commit_callbacks
+):
+    from accounts.models import Notification, OutboundMail
+
+    manager.email = "manager@example.com"
+    manager.save()
+    policy_with_steps({"role": Role.SALES_MANAGER}, {"users": [legal]})
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = submit(deal, rep)
+    assert list(Notification.objects.values_list("user__username", "kind")) == [("manager", "approval")]
+    assert OutboundMail.objects.get().related == deal  # in the deal's mail log
+
+    approval_decide(step=active_step(request), acting_user=manager, outcome="approve")
+    assert Notification.objects.filter(user=legal, kind="approval").count() == 1
+
+    approval_decide(step=active_step(request), acting_user=legal, outcome="approve")
+    assert Notification.objects.get(user=rep).title == f"Approved: {deal.number} {deal.name}"

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from accounts.mail import mail_send
 from contracts.models import Deal, DealTransition
 from contracts.tests.factories import ConcessionFactory, MilestoneFactory, ready_deal
 from contracts.views import TABS
@@ -26,6 +27,12 @@ def test_every_tab_renders_in_bounded_queries(rep_client, rep, tab, django_asser
     for _ in range(5):
         MilestoneFactory(deal=deal)
         ConcessionFactory(deal=deal)
+        mail_send(
+            template="notification",
+            to="x@example.com",
+            context={"notification": {"title": "Hi"}},
+            related=deal,
+        )
 
     with django_assert_max_num_queries(20):
         response = rep_client.get(reverse("contracts:deal_tab", args=[deal.pk, tab]))
@@ -338,3 +345,26 @@ def test_post_signing_actions_left_undone_are_flagged_on_the_deal_and_the_board(
     assert "Post-signing actions not followed up" in overview
     assert "Kick-off meeting" in overview
     assert "bi-exclamation-diamond-fill" in board
+
+
+def test_the_history_tab_lists_the_mails_about_the_deal(rep_client, rep):
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    other = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    mail_send(
+        template="notification",
+        to="a@example.com",
+        context={"notification": {"title": "About it"}},
+        related=deal,
+    )
+    mail_send(
+        template="notification",
+        to="b@example.com",
+        context={"notification": {"title": "Not it"}},
+        related=other,
+    )
+
+    page = rep_client.get(reverse("contracts:deal_tab", args=[deal.pk, "history"])).content.decode()
+
+    assert "About it" in page
+    assert "a@example.com" in page
+    assert "Not it" not in page
