@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.mail import mail_send
 from accounts.models import User
 from contracts import permissions as p
 from contracts.models import ContractDocument, Deal, Signer, SigningEvent, SigningRequest
@@ -38,10 +39,6 @@ from crm_contracts import events
 from crm_contracts.queue import enqueue
 from relationships.models import Contact
 
-try:
-    from accounts.mail import mail_send
-except ImportError:  # the outbound-mail API lands on main separately
-    mail_send = None
 
 log = logging.getLogger(__name__)
 
@@ -222,9 +219,6 @@ def _invite(signer: Signer, *, acting_user: User) -> None:
 
 
 def _mail(template: str, signer: Signer, context: dict, *, acting_user: User | None = None) -> None:
-    if mail_send is None:
-        log.warning("accounts.mail is not available: %s to %s not sent", template, signer.email)
-        return
     mail_send(
         template=template,
         to=signer.email,

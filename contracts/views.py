@@ -41,6 +41,7 @@ from contracts.models import (
     Quote,
     RiskItem,
     RiskPolicy,
+    SigningRequest,
 )
 from contracts.pricing import deal_totals
 from contracts.selectors import (
@@ -229,7 +230,9 @@ def _document_context(deal: Deal) -> dict:
     return {
         "versions": contract_versions(deal=deal),
         "documents": list(
-            ContractDocument.objects.filter(version__deal=deal).select_related("version", "requested_by")[:8]
+            ContractDocument.objects.filter(version__deal=deal).select_related(
+                "version", "requested_by", "signed_by_request"
+            )[:8]
         ),
         "signed_version": signed_version(deal),
     }
@@ -851,7 +854,8 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileRespons
     deal, document = _document_or_404(request, pk, doc_pk)
     if document.status != ContractDocument.Status.READY:
         raise Http404
-    name = f"{deal.number}-v{document.version.number}.pdf"
+    signed = "-signed" if SigningRequest.objects.filter(signed_document=document).exists() else ""
+    name = f"{deal.number}-v{document.version.number}{signed}.pdf"
     response = FileResponse(
         document.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )

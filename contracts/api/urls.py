@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import views
+from contracts.api import esign, views
 
 router = SimpleRouter()
 router.register("deals", views.DealViewSet, basename="deal")
@@ -10,5 +10,6 @@ router.register("templates", views.TemplateViewSet, basename="contract-template"
 router.register("approvals", views.ApprovalViewSet, basename="approval")
 router.register("change-requests", views.ChangeRequestViewSet, basename="change-request")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
+router.register("signing-requests", esign.SigningRequestViewSet, basename="signing-request")
 
 urlpatterns = router.urls

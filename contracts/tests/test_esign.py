@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
+from accounts.models import OutboundMail
 from contracts import esign
 from contracts.documents import contract_document_request
 from contracts.models import ContractDocument, Deal, DealTransition, Signer, SigningEvent, SigningRequest
@@ -25,8 +26,10 @@ UA = "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0"
 
 @pytest.fixture
 def mails(monkeypatch):
+    """The mails queued, as passed to accounts.mail.mail_send (which still logs and sends them)."""
     sent = []
-    monkeypatch.setattr(esign, "mail_send", lambda **kwargs: sent.append(kwargs))
+    real = esign.mail_send
+    monkeypatch.setattr(esign, "mail_send", lambda **kwargs: sent.append(kwargs) or real(**kwargs))
     return sent
 
 
@@ -103,6 +106,11 @@ def test_both_parties_sign_through_their_links_and_the_deal_is_signed(
         m["related"] == deal and m["context"]["link"].startswith(settings.SITE_URL) for m in invitations
     )
     them, us = req.signers.order_by("order")
+    logged = OutboundMail.objects.get(template="signing_invitation", to_address="wang@example.cn")
+    assert logged.language == "zh-hans"
+    assert deal.number in logged.subject
+    link = next(m["context"]["link"] for m in invitations if m["to"] == "wang@example.cn")
+    assert link in logged.body_text
 
     for signer, ip, data in [
         (them, "203.0.113.7", sign_data("王建国", title="采购总监")),
@@ -440,3 +448,26 @@ def test_the_rep_sends_cancels_and_follows_it_on_the_deal_page(
     req.refresh_from_db()
     assert req.status == SigningRequest.Status.CANCELLED
     assert client.get(path_of(req.signers.first())).status_code == 410
+
+
+@pytest.mark.django_db
+def test_the_api_sends_lists_and_cancels(client, rep, outsider, deal, buyer, manager, mails):
+    url = reverse("api:signing-request-list")
+    body = {"deal": deal.pk, "contacts": [buyer.pk], "our_signatory": manager.pk, "expires_in_days": 5}
+    client.force_login(outsider)
+    assert client.post(url, body, content_type="application/json").status_code == 400  # deal not visible
+    assert client.get(url).json()["count"] == 0
+
+    client.force_login(rep)
+    bad = client.post(url, {**body, "contacts": []}, content_type="application/json")
+    created = client.post(url, body, content_type="application/json")
+
+    assert bad.status_code == 400
+    assert "contacts" in bad.json()
+    assert created.status_code == 201
+    data = created.json()
+    assert [s["party"] for s in data["signers"]] == ["customer", "us"]
+    assert [e["kind"] for e in data["events"]] == ["sent", "sent"]
+    assert client.get(url, {"deal": deal.pk}).json()["results"][0]["id"] == data["id"]
+    cancel = client.post(reverse("api:signing-request-cancel", args=[data["id"]]))
+    assert cancel.json()["status"] == "cancelled"
