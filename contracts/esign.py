@@ -39,7 +39,6 @@ from crm_contracts import events
 from crm_contracts.queue import enqueue
 from relationships.models import Contact
 
-
 log = logging.getLogger(__name__)
 
 TOKEN_SALT = "contracts.esign.signer"  # noqa: S105 - a salt, not a secret
