@@ -30,7 +30,7 @@ from contracts.selectors import deal_get_for_user
 from crm_contracts.pages import apply_errors, form_page
 
 PUBLIC = "contracts/signing/"
-FORM_TEMPLATE = "contracts/form.html"
+SEND_TEMPLATE = "contracts/signing_request_form.html"
 
 
 # --- Public: the signer's link ---------------------------------------------------
@@ -214,7 +214,7 @@ def signing_request_new(request: HttpRequest, pk: int) -> HttpResponse:
             language=translation.get_language(),
             **form.cleaned_data,
         ),
-        template=FORM_TEMPLATE,
+        template=SEND_TEMPLATE,
         title=_("Send for signature"),
         success_url=lambda _obj: _documents_tab(deal),
         cancel_url=_documents_tab(deal),
