@@ -471,3 +471,15 @@ def test_the_api_sends_lists_and_cancels(client, rep, outsider, deal, buyer, man
     assert client.get(url, {"deal": deal.pk}).json()["results"][0]["id"] == data["id"]
     cancel = client.post(reverse("api:signing-request-cancel", args=[data["id"]]))
     assert cancel.json()["status"] == "cancelled"
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_requests_read_only(client, django_user_model, deal, rep, manager, buyer, mails):
+    req = send(deal, rep, [buyer], manager)
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.com", "x"))
+
+    page = client.get(reverse("admin:contracts_signingrequest_change", args=[req.pk]))
+
+    assert page.status_code == 200
+    assert "wang@example.cn" in page.content.decode()
+    assert client.get(reverse("admin:contracts_signingrequest_changelist")).status_code == 200
