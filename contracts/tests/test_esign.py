@@ -1,16 +1,19 @@
 import base64
 import io
+import threading
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from accounts.models import OutboundMail
+from conftest import missing_service
 from contracts import esign
 from contracts.documents import contract_document_request
 from contracts.models import ContractDocument, Deal, DealTransition, Signer, SigningEvent, SigningRequest
@@ -483,3 +486,39 @@ def test_the_admin_shows_requests_read_only(client, django_user_model, deal, rep
     assert page.status_code == 200
     assert "wang@example.cn" in page.content.decode()
     assert client.get(reverse("admin:contracts_signingrequest_changelist")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_last_signatures_at_once_complete_the_request_once(deal, rep, manager, buyer, mails):
+    if connection.vendor != "postgresql":
+        missing_service("the concurrency test needs PostgreSQL (set DATABASE_URL)")
+    req = send(deal, rep, [buyer], manager)
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def sign(signer: Signer) -> None:
+        try:
+            barrier.wait(timeout=10)
+            esign.signer_sign(
+                signer=signer,
+                name=signer.name,
+                title="",
+                typed=signer.name,
+                consent="c",
+                client=esign.Client(),
+            )
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sign, args=(s,)) for s in Signer.objects.filter(request=req)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert errors == []
+    assert SigningRequest.objects.get(pk=req.pk).status == SigningRequest.Status.COMPLETED
+    assert DealTransition.objects.filter(deal=deal, name="sign").count() == 1
+    assert SigningEvent.objects.filter(request=req, kind="completed").count() == 1
