@@ -365,11 +365,14 @@ def signing_requests_sweep(*, now: datetime | None = None) -> dict[str, int]:
         "document"
     )
     for request in open_requests:
-        if not request.signers.exclude(status=Signer.Status.SIGNED).exists():
-            signing_request_complete(request_id=request.pk)
-            counts["completed"] += 1
+        try:
+            if request.signers.exclude(status=Signer.Status.SIGNED).exists():
+                status = signing_request_refresh(request=request, now=now).status
+            else:
+                status = signing_request_complete(request_id=request.pk).status
+        except Exception:  # one broken request must not stop the others
+            log.exception("signing sweep: request %s failed", request.pk)
             continue
-        status = signing_request_refresh(request=request, now=now).status
         if status in counts:
             counts[status] += 1
     return counts
@@ -446,6 +449,8 @@ def _sign(
     request, signer = _open_signer(signer, now)
     if not name.strip():
         raise ValidationError({"name": _("Enter your full name.")})
+    if not consent.strip():
+        raise ValidationError({"consent": _("Agree to sign electronically first.")})
     if drawn:
         signature_image_clean(drawn)
     elif not typed.strip():
@@ -526,6 +531,17 @@ def signing_request_complete(*, request_id: int) -> SigningRequest:
     signers = list(request.signers.select_related("user"))
     if any(s.status != Signer.Status.SIGNED for s in signers):
         return request
+    if request.deal.state != Deal.State.APPROVED:  # e.g. signed on paper meanwhile: nothing to complete
+        with transaction.atomic():
+            locked = SigningRequest.objects.select_for_update().get(pk=request_id)
+            if locked.is_open:
+                _close(
+                    locked,
+                    SigningRequest.Status.INVALIDATED,
+                    SigningEvent.Kind.INVALIDATED,
+                    detail=_("The deal is no longer approved."),
+                )
+        return locked
     pdf = signed_pdf(request, signers)  # slow: outside the lock
     with transaction.atomic():
         request = (

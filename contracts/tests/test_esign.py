@@ -522,3 +522,16 @@ def test_two_last_signatures_at_once_complete_the_request_once(deal, rep, manage
     assert SigningRequest.objects.get(pk=req.pk).status == SigningRequest.Status.COMPLETED
     assert DealTransition.objects.filter(deal=deal, name="sign").count() == 1
     assert SigningEvent.objects.filter(request=req, kind="completed").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_deal_signed_on_paper_meanwhile_is_not_signed_again(client, deal, rep, manager, buyer, mails):
+    req = send(deal, rep, [buyer], manager)
+    for signer in req.signers.all():
+        client_post(client, signer, sign_data(signer.name))  # completion left to the sweep
+    Deal.objects.filter(pk=deal.pk).update(state=Deal.State.SIGNED, signed_at=timezone.now())
+
+    assert signing_sweep_task.delay().get()["invalidated"] == 1
+
+    assert SigningRequest.objects.get(pk=req.pk).signed_document is None
+    assert not DealTransition.objects.filter(deal=deal, name="sign").exists()
