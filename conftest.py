@@ -80,20 +80,8 @@ def admin_user(departments):  # noqa: ANN001, ANN201
     return UserFactory(username="admin", department=departments["acme"], role=Role.ADMIN)
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN001, ANN201
-    """A real Celery worker, in its own process, fed through the real Redis broker
-    and connected to the test database (tests using it need `transactional_db`
-    so their rows are committed where the worker can read them).
-
-    It consumes a queue private to this test run, which is the default queue on
-    both sides, so nothing else on the machine takes these messages. Mail it
-    sends lands as files in `mail_dir`.
-    """
-    import subprocess
-    import sys
-    import uuid
-
+def require_worker_services() -> None:
+    """Skip (or fail under REQUIRE_SERVICES=1) unless Redis and PostgreSQL are there."""
     from django.conf import settings
     from django.db import connection
 
@@ -109,17 +97,17 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     except Exception as exc:  # noqa: BLE001 - any connection failure means "no broker"
         missing_service(f"Redis at {settings.REDIS_URL} is unreachable: {exc}")
 
+
+def spawn_worker(queue: str, **env: str):  # noqa: ANN201
+    """Start `celery worker` (solo pool) on `queue`, connected to the test database
+    (PostgreSQL) and the REDIS_URL broker; `env` adds settings for that process."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
     db = settings.DATABASES["default"]
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    mail_dir = tmp_path_factory.mktemp("worker-mail")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "crm_contracts.settings_test",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "TEST_EMAIL_FILE_PATH": str(mail_dir),
-    }
-    worker = subprocess.Popen(  # noqa: S603 - fixed argv
+    return subprocess.Popen(  # noqa: S603 - fixed argv
         [
             sys.executable,
             "-m",
@@ -137,8 +125,35 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             "--without-gossip",
             "--without-mingle",
         ],
-        env=env,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "crm_contracts.settings_test",
+            "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            **env,
+        },
     )
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN001, ANN201
+    """A real Celery worker, in its own process, fed through the real Redis broker
+    and connected to the test database (tests using it need `transactional_db`
+    so their rows are committed where the worker can read them).
+
+    It consumes a queue private to this test run, which is the default queue on
+    both sides, so nothing else on the machine takes these messages. Mail it
+    sends lands as files in `mail_dir`.
+    """
+    import subprocess
+    import uuid
+
+    from crm_contracts.celery import app
+
+    require_worker_services()
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    mail_dir = tmp_path_factory.mktemp("worker-mail")
+    worker = spawn_worker(queue, TEST_EMAIL_FILE_PATH=str(mail_dir))
     previous = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     try:

@@ -279,3 +279,7 @@ class TemplateForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["clause_list"].initial = list(self.instance.clauses.all())
+
+
+class AttachmentForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("File"), allow_empty_file=False)

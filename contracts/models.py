@@ -7,6 +7,7 @@ and every transition is taken through `contracts.services.deal_transition`.
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -1102,6 +1103,41 @@ class ContractDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} PDF ({self.get_status_display()})"
+
+
+def attachment_path(instance: ContractAttachment, filename: str) -> str:
+    """A random name without the uploader's file name or extension: nothing
+    they chose reaches the file system."""
+    return f"attachments/{timezone.now():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class ContractAttachment(models.Model):
+    """A file kept with a deal (signed scan, annex, drawing). Its type is sniffed
+    from its bytes (contracts.attachments); once the deal is signed it is never
+    deleted, only archived."""
+
+    deal = models.ForeignKey(
+        Deal, verbose_name=_("deal"), on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    archived = models.BooleanField(_("archived"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 # --- E-signature -------------------------------------------------------------

@@ -16,7 +16,7 @@ from accounts.permissions import owner_in_scope
 from accounts.roles import Role
 
 if TYPE_CHECKING:
-    from contracts.models import ApprovalStep, Deal
+    from contracts.models import ApprovalStep, ContractAttachment, Deal
 
 
 def is_team_member(user: User, deal: Deal) -> bool:
@@ -60,6 +60,11 @@ def can_edit_templates(user: User) -> bool:
     return user.has_role(Role.ADMIN, Role.LEGAL)
 
 
+def can_edit_catalogue(user: User) -> bool:
+    """The product catalogue is kept with the template library: legal and admin."""
+    return user.has_role(Role.ADMIN, Role.LEGAL)
+
+
 def can_decide_step(user: User, step: ApprovalStep) -> bool:
     """An approver of an active step who has not decided yet."""
     if step.status != step.Status.ACTIVE:
@@ -81,3 +86,17 @@ def fsm(predicate):  # noqa: ANN001, ANN201
 
     permission.__name__ = predicate.__name__
     return permission
+
+
+def can_attach_files(user: User, deal: Deal) -> bool:
+    """Whoever works on the deal or its contract text adds files to it."""
+    return can_edit_contract_text(user, deal)
+
+
+def can_remove_attachment(user: User, attachment: ContractAttachment) -> bool:
+    """The uploader, the deal's owner, their managers and admin (delete before
+    signing, archive after: contracts.attachments)."""
+    deal = attachment.deal
+    if not can_attach_files(user, deal):
+        return False
+    return user.pk in (attachment.uploaded_by_id, deal.owner_id) or can_manage_deal(user, deal)

@@ -22,6 +22,7 @@ from contracts.models import (
     ApprovalRequest,
     ApprovalStep,
     Concession,
+    ContractAttachment,
     ContractVersion,
     Deal,
     DealAction,
@@ -66,6 +67,12 @@ def deal_get_for_user(*, user: User, pk: int, for_write: bool = False) -> Deal:
     if for_write and not p.can_work_deal(user, deal):
         raise PermissionDenied
     return deal
+
+
+def attachment_list(*, deal: Deal, archived: bool | None = False) -> QuerySet[ContractAttachment]:
+    """A visible deal's attachments (archived ones only by id, `archived=None`)."""
+    attachments = deal.attachments.select_related("uploaded_by")
+    return attachments if archived is None else attachments.filter(archived=archived)
 
 
 # --- Transitions -------------------------------------------------------------
@@ -219,7 +226,9 @@ def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[d
 def approval_inbox(*, user: User) -> QuerySet[ApprovalStep]:
     """Active steps waiting for this user's decision."""
     return (
-        ApprovalStep.objects.filter(status=ApprovalStep.Status.ACTIVE, approvers=user)
+        ApprovalStep.objects.filter(
+            status=ApprovalStep.Status.ACTIVE, approvers=user, request__status=ApprovalRequest.Status.PENDING
+        )
         .exclude(decisions__approver=user)
         .select_related("request__deal__customer", "request__deal__owner", "request__change_request")
         .order_by("request__created_at")

@@ -149,7 +149,7 @@ def deal_transition(
     DealTransition.objects.create(
         deal=deal, name=name, from_state=from_state, to_state=deal.state, by=acting_user, comment=comment
     )
-    _after_transition(deal=deal, name=name, acting_user=acting_user)
+    _after_transition(deal=deal, name=name, acting_user=acting_user, from_state=from_state)
     events.emit(
         events.deal_state_changed,
         deal=deal,
@@ -162,9 +162,14 @@ def deal_transition(
     return deal
 
 
-def _after_transition(*, deal: Deal, name: str, acting_user: User) -> None:
+def _after_transition(*, deal: Deal, name: str, acting_user: User, from_state: str) -> None:
     if name == "submit_for_approval":
         approval_request_start(deal=deal, acting_user=acting_user)
+    elif from_state == Deal.State.PENDING_APPROVAL and name not in ("approve", "reject_approval"):
+        # Lost or cancelled while waiting: nothing is left for the approvers to decide.
+        deal.approval_requests.filter(status=ApprovalRequest.Status.PENDING, change_request=None).update(
+            status=ApprovalRequest.Status.WITHDRAWN, completed_at=timezone.now()
+        )
     deal_actions_sync(deal=deal)
 
 
@@ -740,6 +745,10 @@ def approval_decide(
     request = ApprovalRequest.objects.select_for_update().get(pk=step.request_id)
     step = ApprovalStep.objects.prefetch_related("approvers", "decisions").get(pk=step.pk)
     _require(p.can_decide_step(acting_user, step))
+    if request.status != ApprovalRequest.Status.PENDING or (
+        request.change_request_id is None and request.deal.state != Deal.State.PENDING_APPROVAL
+    ):
+        raise ValidationError(_("This request no longer waits for a decision: the deal has moved on."))
     if outcome == ApprovalDecision.Outcome.REJECT and not comment.strip():
         raise ValidationError({"comment": _("Say why you reject.")})
     decision = ApprovalDecision.objects.create(
@@ -911,3 +920,11 @@ def template_save(
         for index, clause in enumerate(clauses, start=1)
     )
     return template
+
+
+@transaction.atomic
+def catalogue_item_save(*, item: CatalogueItem, acting_user: User) -> CatalogueItem:
+    """Create or update a product or service of the catalogue."""
+    _require(p.can_edit_catalogue(acting_user))
+    item.currency = (item.currency or "").upper()
+    return _full_save(item)

@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.deal_list_view, name="deal_list"),
     path("board/", views.deal_board, name="deal_board"),
     path("new/", views.deal_create, name="deal_create"),
+    path("export/<str:fmt>/", views.deal_export, name="deal_export"),
+    path("catalogue/import/", views.catalogue_import, name="catalogue_import"),
+    path("catalogue/export/<str:fmt>/", views.catalogue_export, name="catalogue_export"),
     path("approvals/", views.approval_inbox_view, name="approval_inbox"),
     path("library/", views.clause_library, name="clause_library"),
     path("library/clauses/new/", views.library_clause_edit, name="library_clause_create"),
@@ -57,6 +60,11 @@ urlpatterns = [
         "<int:pk>/signing/<int:req_pk>/signers/<int:signer_pk>/resend/",
         esign_views.signer_resend,
         name="signer_resend",
+    ),
+    path("<int:pk>/attachments/new/", views.attachment_upload, name="attachment_upload"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove, name="attachment_remove"
     ),
     path("<int:pk>/<slug:tab>/", views.deal_detail, name="deal_tab"),
 ]

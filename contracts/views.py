@@ -21,13 +21,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.mail import mails_about
 from accounts.selectors import scope_users
-from contracts import forms, services
+from contracts import attachments, forms, services
 from contracts import permissions as p
 from contracts.documents import contract_document_request, signed_version
 from contracts.esign_views import signing_context
 from contracts.filters import DealFilter
 from contracts.models import (
     ApprovalStep,
+    CatalogueItem,
     ChangeRequest,
     Clause,
     ContractClause,
@@ -44,9 +45,11 @@ from contracts.models import (
     SigningRequest,
 )
 from contracts.pricing import deal_totals
+from contracts.resources import CatalogueItemResource, DealResource
 from contracts.selectors import (
     approval_history,
     approval_inbox,
+    attachment_list,
     concession_chart,
     concession_path,
     contract_versions,
@@ -57,6 +60,8 @@ from contracts.selectors import (
     pipeline_board,
     transition_options,
 )
+from crm_contracts.exports import export_response
+from crm_contracts.imports import ImportSpec, import_page
 from crm_contracts.pages import apply_errors, form_page
 from relationships.coverage import coverage_for_deals
 from relationships.selectors import customer_list
@@ -171,7 +176,12 @@ def deal_create(request: HttpRequest) -> HttpResponse:
 def deal_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpResponse:
     if tab not in dict(TABS):
         raise Http404
-    deal = deal_get_for_user(user=request.user, pk=pk)
+    return _deal_page(request, deal_get_for_user(user=request.user, pk=pk), tab)
+
+
+def _deal_page(
+    request: HttpRequest, deal: Deal, tab: str, extra: dict | None = None, status: int = 200
+) -> HttpResponse:
     context: dict[str, Any] = {
         "deal": deal,
         "tab": tab,
@@ -182,7 +192,8 @@ def deal_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpRes
         "can_edit_text": p.can_edit_contract_text(request.user, deal),
     }
     context.update(TAB_CONTEXT[tab](request, deal))
-    return render(request, f"contracts/deal_{tab}.html", context)
+    context.update(extra or {})
+    return render(request, f"contracts/deal_{tab}.html", context, status=status)
 
 
 def _overview(request: HttpRequest, deal: Deal) -> dict:
@@ -221,6 +232,9 @@ def _documents(request: HttpRequest, deal: Deal) -> dict:
         "flags": list(deal.risk_flags.select_related("clause")),
         "template_form": forms.VersionFromTemplateForm(),
         "changes": list(deal.change_requests.select_related("requested_by", "version")),
+        "attachments": list(attachment_list(deal=deal)),
+        "attachment_form": forms.AttachmentForm(),
+        "can_attach": p.can_attach_files(request.user, deal),
         **_document_context(deal),
         **signing_context(deal, request.user),
     }
@@ -778,6 +792,7 @@ def clause_library(request: HttpRequest) -> HttpResponse:
             "templates": templates,
             "clauses": Clause.objects.order_by("topic", "key"),
             "can_edit": p.can_edit_templates(request.user),
+            "can_import_catalogue": p.can_edit_catalogue(request.user),
         },
     )
 
@@ -862,3 +877,75 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileRespons
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Checksum-SHA256"] = document.sha256
     return response
+
+
+# --- Import and export -----------------------------------------------------
+
+
+@login_required
+def catalogue_import(request: HttpRequest) -> HttpResponse:
+    if not p.can_edit_catalogue(request.user):
+        raise PermissionDenied
+    spec = ImportSpec(
+        kind="catalogue",
+        resource_class=CatalogueItemResource,
+        title=_("Import products"),
+        back_url=reverse("contracts:clause_library"),
+        help_text=_("Products and services of the catalogue, found by their code."),
+    )
+    return import_page(request, spec)
+
+
+@login_required
+def catalogue_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    items = CatalogueItem.objects.order_by("category", "code")
+    return export_response(CatalogueItemResource(user=request.user), items, fmt=fmt, filename="products")
+
+
+@login_required
+def deal_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The deal list under its current filters, as CSV or Excel."""
+    filterset = DealFilter(request.GET or None, queryset=deal_list(user=request.user))
+    return export_response(DealResource(), filterset.qs, fmt=fmt, filename="deals")
+
+
+# --- Attachments -------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    if not p.can_attach_files(request.user, deal):
+        raise PermissionDenied
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachments.attachment_upload(
+                deal=deal, upload=form.cleaned_data["file"], acting_user=request.user
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("File attached."))
+            return redirect("contracts:deal_tab", pk=pk, tab="documents")
+    return _deal_page(request, deal, "documents", {"attachment_form": form}, status=400)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    attachment = get_object_or_404(attachment_list(deal=deal, archived=None), pk=attachment_pk)
+    return attachments.attachment_response(attachment)
+
+
+@require_POST
+@login_required
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    deal = deal_get_for_user(user=request.user, pk=pk)
+    attachment = get_object_or_404(attachment_list(deal=deal), pk=attachment_pk)
+    if attachments.attachment_remove(attachment=attachment, acting_user=request.user) is None:
+        messages.success(request, _("Attachment deleted."))
+    else:
+        messages.success(request, _("The deal is signed: the attachment is archived, not deleted."))
+    return redirect("contracts:deal_tab", pk=pk, tab="documents")

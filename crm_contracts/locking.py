@@ -7,6 +7,9 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 
 STALE = _(
     "Someone else changed this record after you opened it. Your input is kept below: "
@@ -24,3 +27,32 @@ def ensure_unchanged(obj: Model, loaded_version: datetime | None) -> None:
     stored = current.first()
     if stored is not None and stored != loaded_version:
         raise ValidationError(STALE, code="stale")
+
+
+def is_stale(error: ValidationError) -> bool:
+    """Whether a service refused a write because the record changed meanwhile."""
+    return any(item.code == "stale" for item in getattr(error, "error_list", ()))
+
+
+class StaleVersion(APIException):
+    """409 from the API: the record changed after the client read it. Clients
+    protect an edit by sending back the `updated_at` they read; omitting it
+    overwrites (last write wins), so older clients keep working."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "stale"
+    default_detail = STALE
+
+
+def version_field() -> serializers.DateTimeField:
+    """The `updated_at` of a record, readable, and writable as the version an edit is based on."""
+    return serializers.DateTimeField(
+        required=False,
+        help_text="The version read. Send it back with a change: if someone changed the record "
+        "since, the change is refused with 409 instead of overwriting theirs.",
+    )
+
+
+STALE_RESPONSE = OpenApiResponse(
+    description="The record changed since the `updated_at` sent: reload, then retry."
+)

@@ -161,6 +161,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Deal attachments: larger uploads are refused (the web server should cap the
+# request body at about the same size). Files are served only through views that
+# check scope: never publish MEDIA_ROOT directly.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -270,7 +274,10 @@ CELERY_BROKER_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task taken by a worker that dies unacknowledged is redelivered after this many seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
     # Give up on an unreachable result store within a second instead of ~20:
     # a web request may be the one queueing the task (see crm_contracts/queue.py).
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
@@ -309,6 +316,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "renewal-alerts": {"task": "contracts.tasks.renewal_alerts_task", "schedule": 60 * 60},
     "signing-sweep": {"task": "contracts.tasks.signing_sweep_task", "schedule": 15 * 60},
     "mail-sweep": {"task": "accounts.tasks.outbound_mail_sweep_task", "schedule": 10 * 60},
+    "import-uploads-cleanup": {
+        "task": "crm_contracts.tasks.import_uploads_cleanup_task",
+        "schedule": 6 * 60 * 60,
+    },
 }
 
 # --- Logging ------------------------------------------------------------

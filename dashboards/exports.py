@@ -9,16 +9,8 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils.translation import gettext
 
+from crm_contracts.exports import safe_cell  # one rule for every download
 from dashboards.reports import DIMENSIONS, Table
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise spreadsheet formula injection: text starting with = + - @ gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def table_rows(table: Table) -> list[list[object]]:

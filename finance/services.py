@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -30,6 +30,7 @@ from accounts.models import User
 from contracts.models import Deal
 from contracts.pricing import cents
 from crm_contracts import events
+from crm_contracts.locking import ensure_unchanged
 from finance.models import (
     Allocation,
     CostEntry,
@@ -142,11 +143,18 @@ def _locked_draft(invoice: Invoice) -> Invoice:
 
 @transaction.atomic
 def invoice_update(
-    *, invoice: Invoice, acting_user: User, lines: list[LineData] | None = None, **fields: Any
+    *,
+    invoice: Invoice,
+    acting_user: User,
+    lines: list[LineData] | None = None,
+    loaded_version: datetime | None = None,
+    **fields: Any,
 ) -> Invoice:
-    """Change a draft. Issued invoices are immutable (their rows are locked and checked)."""
+    """Change a draft. Issued invoices are immutable (their rows are locked and checked);
+    a change based on a version older than the stored one (`loaded_version`) is refused."""
     _require_writer(acting_user)
     invoice = _locked_draft(invoice)
+    ensure_unchanged(invoice, loaded_version)
     for name, value in fields.items():
         setattr(invoice, name, value)
     invoice.currency = invoice.currency.upper()

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 
 from contracts.pdf import html_to_pdf
 from contracts.selectors import deal_list
+from crm_contracts.exports import export_response
+from crm_contracts.imports import ImportSpec, import_page
 from crm_contracts.pages import apply_errors, form_page
 from finance import selectors, services
 from finance.charts import ageing_bars
@@ -36,6 +38,7 @@ from finance.forms import (
 )
 from finance.models import BASE_CURRENCY, CostCategory, Direction
 from finance.permissions import can_decide_write_off, can_view_money, can_write_money
+from finance.resources import InvoiceResource, OpeningReceivableResource, PaymentResource
 from relationships.selectors import customer_list
 
 PAGE_SIZE = 25
@@ -369,3 +372,39 @@ def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{invoice.number or f"draft-{invoice.pk}"}.pdf"'
     return response
+
+
+# --- Import and export ---------------------------------------------------------
+
+
+@login_required
+def receivable_import(request: HttpRequest) -> HttpResponse:
+    _writer(request)
+    spec = ImportSpec(
+        kind="receivables",
+        resource_class=OpeningReceivableResource,
+        title=_("Import opening receivables"),
+        back_url=reverse("finance:invoice_list"),
+        help_text=_(
+            "What each customer still owed in the previous system: one issued invoice per row, "
+            "numbered in the receivables series; a reference already booked is skipped."
+        ),
+    )
+    return import_page(request, spec)
+
+
+@login_required
+def invoice_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _viewer(request)
+    invoices = selectors.invoice_list_annotated(user=request.user)
+    filterset = InvoiceFilter(request.GET or None, queryset=invoices, request=request)
+    return export_response(InvoiceResource(), filterset.qs, fmt=fmt, filename="invoices")
+
+
+@login_required
+def payment_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _viewer(request)
+    filterset = PaymentFilter(
+        request.GET or None, queryset=selectors.payment_list(user=request.user), request=request
+    )
+    return export_response(PaymentResource(), filterset.qs, fmt=fmt, filename="payments")

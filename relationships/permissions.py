@@ -36,3 +36,9 @@ def can_archive_customer(user: User, customer: Customer) -> bool:
 
 def can_reassign_customer(user: User) -> bool:
     return user.has_role(Role.ADMIN, Role.SALES_MANAGER)
+
+
+def can_import_customers(user: User) -> bool:
+    """Spreadsheet imports of customers and contacts: whoever creates customers;
+    each row is then checked like a single edit (scope, owner)."""
+    return can_create_customer(user)

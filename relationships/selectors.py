@@ -215,3 +215,10 @@ def contact_partnership(*, contact: Contact) -> str:
     return {frozenset({"personal"}): "friend", frozenset({"company"}): "supplier"}.get(
         frozenset(scopes), "none"
     )
+
+
+def contact_list(*, user: User) -> QuerySet[Contact]:
+    """Contacts of the customers the user may see."""
+    return Contact.objects.select_related("customer", "reports_to").filter(
+        customer__in=customer_list(user=user).values("pk")
+    )

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import scope_users
+from crm_contracts.exports import export_response
 from crm_contracts.history import history_entries
+from crm_contracts.imports import ImportSpec, import_page
 from crm_contracts.pages import form_page
-from relationships import services
+from relationships import selectors, services
 from relationships.coverage import coverage_for_deals
 from relationships.filters import CustomerFilter
 from relationships.forms import (
@@ -30,7 +33,13 @@ from relationships.forms import (
     RelationshipStageForm,
 )
 from relationships.models import BuyingRole, CoachAssessment, ContactNeed, Customer, PainPoint
-from relationships.permissions import can_archive_customer, can_create_customer, can_edit_customer
+from relationships.permissions import (
+    can_archive_customer,
+    can_create_customer,
+    can_edit_customer,
+    can_import_customers,
+)
+from relationships.resources import ContactResource, CustomerResource
 from relationships.selectors import (
     contact_get_for_user,
     contact_partnership,
@@ -85,6 +94,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def customer_create(request: HttpRequest) -> HttpResponse:
+    if not can_create_customer(request.user):
+        raise PermissionDenied  # before the form, not after it is filled in
     form = CustomerForm(request.POST or None, owners=scope_users(user=request.user).filter(is_active=True))
     return _form_page(
         request,
@@ -499,3 +510,62 @@ def pain_point_delete(request: HttpRequest, pk: int, point_pk: int) -> HttpRespo
     )
     messages.success(request, _("Pain point deleted."))
     return redirect("relationships:pain_points", pk=pk)
+
+
+# --- Import and export -----------------------------------------------------
+
+
+@login_required
+def customer_import(request: HttpRequest) -> HttpResponse:
+    if not can_import_customers(request.user):
+        raise PermissionDenied
+    spec = ImportSpec(
+        kind="customers",
+        resource_class=CustomerResource,
+        title=_("Import customers"),
+        back_url=reverse("relationships:customer_list"),
+        help_text=_("New customers are yours unless the owner column names someone in your scope."),
+    )
+    return import_page(request, spec)
+
+
+@login_required
+def contact_import(request: HttpRequest) -> HttpResponse:
+    if not can_import_customers(request.user):
+        raise PermissionDenied
+    spec = ImportSpec(
+        kind="contacts",
+        resource_class=ContactResource,
+        title=_("Import contacts"),
+        back_url=reverse("relationships:customer_list"),
+        help_text=_(
+            "Each contact names its customer; reports_to names the manager's e-mail or name "
+            "at the same customer, also someone further down the file."
+        ),
+    )
+    return import_page(request, spec)
+
+
+def _filtered_customers(request: HttpRequest) -> QuerySet[Customer]:
+    """The customer list's rows under its current filters (same selector, same filter set)."""
+    return CustomerFilter(request.GET or None, queryset=selectors.customer_list(user=request.user)).qs
+
+
+@login_required
+def customer_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    resource = CustomerResource(user=request.user)
+    return export_response(resource, _filtered_customers(request), fmt=fmt, filename="customers")
+
+
+@login_required
+def contact_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Contacts of the customers in the list (or of one customer: ?customer=<id>)."""
+    contacts = selectors.contact_list(user=request.user).filter(is_active=request.GET.get("left") != "1")
+    if request.GET.get("customer", "").isdigit():
+        contacts = contacts.filter(customer_id=int(request.GET["customer"]))
+    else:
+        contacts = contacts.filter(customer__in=_filtered_customers(request).values("pk"))
+    resource = ContactResource(user=request.user)
+    return export_response(
+        resource, contacts.order_by("customer__name", "name"), fmt=fmt, filename="contacts"
+    )

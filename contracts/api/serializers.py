@@ -8,6 +8,7 @@ from contracts.models import (
     ApprovalStep,
     CatalogueItem,
     ChangeRequest,
+    ContractAttachment,
     ContractTemplate,
     Deal,
     LineItem,
@@ -15,6 +16,7 @@ from contracts.models import (
 )
 from contracts.pricing import deal_totals
 from contracts.selectors import TRANSITION_NAMES
+from crm_contracts.locking import version_field
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -32,6 +34,7 @@ class TotalsSerializer(serializers.Serializer):
 class DealSerializer(serializers.ModelSerializer):
     state = serializers.CharField(read_only=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    updated_at = version_field()
 
     class Meta:
         model = Deal
@@ -74,7 +77,7 @@ class DealSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["number", "owner", "end_reason", "created_at", "updated_at"]
+        read_only_fields = ["number", "owner", "end_reason", "created_at"]
 
     def __init__(self, *args, customers=None, people=None, **kwargs) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
@@ -257,3 +260,27 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 class MilestoneCompleteSerializer(serializers.Serializer):
     done_date = serializers.DateField(required=False)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    """Upload with multipart/form-data (`deal`, `file`); the type is sniffed from
+    the content and must match the file name's extension."""
+
+    file = serializers.FileField(write_only=True, help_text="PDF, PNG, JPEG, .docx, .xlsx or UTF-8 text.")
+    uploaded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = ContractAttachment
+        fields = [
+            "id",
+            "deal",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "archived",
+            "uploaded_by",
+            "uploaded_at",
+        ]
+        read_only_fields = ["original_name", "content_type", "size", "sha256", "archived", "uploaded_at"]

@@ -9,6 +9,7 @@ router.register("catalogue", views.CatalogueViewSet, basename="catalogue-item")
 router.register("templates", views.TemplateViewSet, basename="contract-template")
 router.register("approvals", views.ApprovalViewSet, basename="approval")
 router.register("change-requests", views.ChangeRequestViewSet, basename="change-request")
+router.register("attachments", views.AttachmentViewSet, basename="attachment")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("signing-requests", esign.SigningRequestViewSet, basename="signing-request")
 

@@ -9,29 +9,33 @@ import django_filters
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.selectors import scope_users
-from contracts import services
+from contracts import attachments, services
 from contracts.api import serializers as s
 from contracts.filters import DealFilter
 from contracts.models import (
     ApprovalStep,
     CatalogueItem,
     ChangeRequest,
+    ContractAttachment,
     ContractTemplate,
     Deal,
     LineItem,
     Milestone,
 )
 from contracts.selectors import TRANSITION_NAMES, approval_inbox, deal_list
+from crm_contracts.locking import STALE_RESPONSE, StaleVersion, is_stale
 from relationships.selectors import customer_list
 
 
@@ -40,6 +44,8 @@ def call_service(fn: Callable[..., Any], **kwargs) -> Any:
     try:
         return fn(**kwargs)
     except DjangoValidationError as error:
+        if is_stale(error):
+            raise StaleVersion from None
         raise ValidationError(
             error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
         ) from None
@@ -62,6 +68,10 @@ class ScopedMixin:
         return serializer
 
 
+@extend_schema_view(
+    update=extend_schema(responses={200: s.DealSerializer, 409: STALE_RESPONSE}),
+    partial_update=extend_schema(responses={200: s.DealSerializer, 409: STALE_RESPONSE}),
+)
 class DealViewSet(
     ScopedMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
@@ -87,16 +97,18 @@ class DealViewSet(
         return super().get_serializer(*args, **kwargs)
 
     def perform_create(self, serializer: s.DealSerializer) -> None:
-        serializer.instance = call_service(
-            services.deal_create, acting_user=self.request.user, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        data.pop("updated_at", None)
+        serializer.instance = call_service(services.deal_create, acting_user=self.request.user, **data)
 
     def perform_update(self, serializer: s.DealSerializer) -> None:
+        data = dict(serializer.validated_data)
         serializer.instance = call_service(
             services.deal_update,
             deal=serializer.instance,
             acting_user=self.request.user,
-            **serializer.validated_data,
+            loaded_version=data.pop("updated_at", None),
+            **data,
         )
 
     @extend_schema(
@@ -107,6 +119,7 @@ class DealViewSet(
         responses={
             200: s.DealDetailSerializer,
             400: OpenApiResponse(s.TransitionErrorSerializer, description="Refused, with the reasons."),
+            403: OpenApiResponse(s.TransitionErrorSerializer, description="Not yours to take."),
             409: OpenApiResponse(s.TransitionErrorSerializer, description="Changed by someone else: reload."),
         },
     )
@@ -121,8 +134,11 @@ class DealViewSet(
         except services.DealChanged as error:
             return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
         except services.TransitionRefused as refused:
+            # Not the caller's to take is 403, like every other refusal by role; unmet conditions 400.
+            forbidden = "permission" in refused.reasons
             return Response(
-                {"detail": str(refused), "reasons": refused.reasons}, status=status.HTTP_400_BAD_REQUEST
+                {"detail": str(refused), "reasons": refused.reasons},
+                status=status.HTTP_403_FORBIDDEN if forbidden else status.HTTP_400_BAD_REQUEST,
             )
         except PermissionDenied:
             raise DRFPermissionDenied from None
@@ -274,3 +290,41 @@ class MilestoneViewSet(
             **body.validated_data,
         )
         return Response(s.MilestoneSerializer(milestone).data)
+
+
+class AttachmentViewSet(
+    ScopedMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Files kept with visible deals. Deleting one of a signed deal archives it instead."""
+
+    serializer_class = s.AttachmentSerializer
+    parser_classes = [MultiPartParser, FormParser]
+    filterset_fields = ["deal", "archived"]
+
+    def get_queryset(self) -> QuerySet[ContractAttachment]:
+        return ContractAttachment.objects.filter(deal__in=self.visible_deals()).select_related(
+            "deal", "uploaded_by"
+        )
+
+    def perform_create(self, serializer: s.AttachmentSerializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = call_service(
+            attachments.attachment_upload,
+            deal=data["deal"],
+            upload=data["file"],
+            acting_user=self.request.user,
+        )
+
+    @extend_schema(responses={200: s.AttachmentSerializer, 204: None})
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        archived = call_service(
+            attachments.attachment_remove, attachment=self.get_object(), acting_user=request.user
+        )
+        if archived is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(s.AttachmentSerializer(archived).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str) -> FileResponse:
+        return attachments.attachment_response(self.get_object())

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from contracts.models import ApprovalDecision, ApprovalRequest, ApprovalStep, Deal, RiskFlag
+from contracts.selectors import approval_inbox
 from contracts.services import approval_decide, approval_policy_for, deal_transition
 from contracts.tests.factories import policy_with_steps, ready_deal, version_for
 
@@ -151,3 +152,18 @@ def test_approvers_are_told_when_their_step_waits_and_the_owner_when_it_is_decid
 
     approval_decide(step=active_step(request), acting_user=legal, outcome="approve")
     assert Notification.objects.get(user=rep).title == f"Approved: {deal.number} {deal.name}"
+
+
+def test_a_deal_lost_while_waiting_withdraws_its_request_and_a_late_decision_is_refused(rep, manager):
+    policy_with_steps({"role": Role.SALES_MANAGER})
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    request = submit(deal, rep)
+    step = active_step(request)
+
+    deal_transition(deal=Deal.objects.get(pk=deal.pk), name="lose", acting_user=rep, comment="Budget cut")
+
+    assert ApprovalRequest.objects.get(pk=request.pk).status == ApprovalRequest.Status.WITHDRAWN
+    assert not approval_inbox(user=manager).exists()
+    with pytest.raises(ValidationError, match="no longer waits"):
+        approval_decide(step=step, acting_user=manager, outcome="approve")
+    assert state(deal) == Deal.State.LOST

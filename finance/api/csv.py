@@ -4,23 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
 from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
-NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formula injection: a text cell starting with = + - @ gets a leading '."""
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.match(value):
-        return "'" + value
-    return value
+from crm_contracts.exports import safe_cell  # one rule for every download
 
 
 def _flatten(row: dict, prefix: str = "") -> dict:
@@ -59,7 +47,7 @@ class CSVRenderer(BaseRenderer):
         writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({key: safe_cell(value) for key, value in row.items()})
+            writer.writerow({key: safe_cell(value, keep_numbers=True) for key, value in row.items()})
         response = (renderer_context or {}).get("response")
         view = (renderer_context or {}).get("view")
         if response is not None:

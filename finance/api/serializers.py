@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm_contracts.locking import version_field
 from finance.models import (
     Allocation,
     CostCategory,
@@ -77,6 +78,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     written_off = serializers.DecimalField(**MONEY)
     outstanding = serializers.DecimalField(**MONEY)
     outstanding_base = serializers.DecimalField(**MONEY)
+    updated_at = version_field()
 
     class Meta:
         model = Invoice
@@ -109,6 +111,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "notes",
             "cancel_reason",
             "issued_at",
+            "updated_at",
             "lines",
         ]
         read_only_fields = ["kind", "credited_invoice"]

@@ -35,6 +35,7 @@ from rest_framework.views import APIView
 
 from contracts.models import Deal
 from contracts.selectors import deal_list
+from crm_contracts.locking import STALE_RESPONSE, StaleVersion, is_stale
 from finance import selectors, services
 from finance.api import serializers as s
 from finance.api.csv import CSVRenderer
@@ -51,6 +52,10 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     description="A unique key per intended write (e.g. a UUID). Repeating a request with the same key "
     "returns the first result (200) instead of applying it again.",
 )
+EDITED = {
+    200: s.InvoiceSerializer,
+    409: STALE_RESPONSE,
+}
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The day to age on (default: today).")
 
 
@@ -59,6 +64,8 @@ def _run(write: Callable[[], object]) -> object:
     try:
         return write()
     except DjangoValidationError as exc:
+        if is_stale(exc):
+            raise StaleVersion from exc
         raise ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         ) from exc
@@ -126,8 +133,10 @@ class FinanceAPIMixin:
 @extend_schema_view(
     list=extend_schema(summary="List invoices (filter status=overdue or overdue=true for overdue ones)"),
     create=extend_schema(summary="Create a draft invoice with its lines"),
-    update=extend_schema(summary="Change a draft invoice (issued invoices are immutable)"),
-    partial_update=extend_schema(summary="Change a draft invoice (issued invoices are immutable)"),
+    update=extend_schema(summary="Change a draft invoice (issued invoices are immutable)", responses=EDITED),
+    partial_update=extend_schema(
+        summary="Change a draft invoice (issued invoices are immutable)", responses=EDITED
+    ),
 )
 class InvoiceViewSet(
     FinanceAPIMixin,
@@ -158,6 +167,7 @@ class InvoiceViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lines = s.line_data(data.pop("lines"))
+        data.pop("updated_at", None)
         invoice = _run(lambda: services.invoice_create(lines=lines, acting_user=request.user, **data))
         return self._respond(invoice, status.HTTP_201_CREATED)
 
@@ -167,8 +177,15 @@ class InvoiceViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         lines = s.line_data(data.pop("lines")) if "lines" in data else None
+        loaded_version = data.pop("updated_at", None)
         invoice = _run(
-            lambda: services.invoice_update(invoice=invoice, lines=lines, acting_user=request.user, **data)
+            lambda: services.invoice_update(
+                invoice=invoice,
+                lines=lines,
+                loaded_version=loaded_version,
+                acting_user=request.user,
+                **data,
+            )
         )
         return self._respond(invoice)
 

@@ -369,3 +369,32 @@ def test_deal_finance_with_a_malformed_id_is_a_404_not_a_500(finance, deal_id):
     api.force_authenticate(finance)
 
     assert api.get(f"/api/deal-finance/{deal_id}/").status_code == 404
+
+
+def test_a_stale_invoice_edit_is_refused_with_409_and_the_newer_change_kept(finance, rep):
+    invoice = draft_invoice(by=finance, deal=deal_for(rep))
+    url = f"/api/invoices/{invoice.pk}/"
+    read = api(finance).get(url).json()["updated_at"]
+    first = api(finance).patch(url, {"notes": "first", "updated_at": read}, format="json")
+
+    second = api(finance).patch(url, {"notes": "second", "updated_at": read}, format="json")
+
+    assert first.status_code == 200, first.data
+    assert second.status_code == 409
+    assert "Someone else changed this record" in second.json()["detail"]
+    invoice.refresh_from_db()
+    assert invoice.notes == "first"
+
+
+def test_an_invoice_edit_with_the_current_version_goes_through(finance, rep):
+    invoice = draft_invoice(by=finance, deal=deal_for(rep))
+    url = f"/api/invoices/{invoice.pk}/"
+    first = api(finance).patch(
+        url, {"notes": "first", "updated_at": api(finance).get(url).json()["updated_at"]}
+    )
+
+    second = api(finance).patch(url, {"notes": "second", "updated_at": first.json()["updated_at"]})
+
+    assert second.status_code == 200
+    invoice.refresh_from_db()
+    assert invoice.notes == "second"

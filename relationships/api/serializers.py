@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from crm_contracts.locking import version_field
 from relationships.coverage import Coverage
 from relationships.models import (
     BuyingRole,
@@ -18,11 +19,12 @@ from relationships.models import (
 
 class CustomerSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    updated_at = version_field()
 
     class Meta:
         model = Customer
         exclude = ["scorer_technical", "scorer_commercial", "scorer_brand"]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["created_at"]
         extra_kwargs = {"owner": {"required": False}}
 
     def validate(self, attrs: dict) -> dict:
@@ -45,11 +47,12 @@ class OrgUnitSerializer(serializers.ModelSerializer):
 
 class ContactSerializer(serializers.ModelSerializer):
     style_hint = serializers.CharField(read_only=True)
+    updated_at = version_field()
 
     class Meta:
         model = Contact
         fields = "__all__"
-        read_only_fields = ["is_active", "created_at", "updated_at"]
+        read_only_fields = ["is_active", "created_at"]
 
 
 class BuyingRoleSerializer(serializers.ModelSerializer):

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import ValidationError
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from contracts.models import Deal
 from contracts.selectors import deal_list
+from crm_contracts.locking import STALE_RESPONSE, StaleVersion, is_stale
 from relationships import services
 from relationships.api import serializers as s
 from relationships.coverage import coverage_for_deals
@@ -39,6 +40,8 @@ def _run(write: Callable[[], object]) -> object:
     try:
         return write()
     except DjangoValidationError as exc:
+        if is_stale(exc):
+            raise StaleVersion from exc
         raise ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         ) from exc
@@ -75,21 +78,31 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
 
 class ServiceWriteMixin:
-    """Creates and updates go through `save_service(obj, acting_user)`."""
+    """Creates and updates go through `save_service(obj, acting_user)`; an
+    update that sends back the `updated_at` it read is checked against it
+    (`save_service(obj, acting_user, loaded_version=...)`, 409 when stale)."""
 
-    save_service: Callable[[Model, object], Model]
+    save_service: Callable[..., Model]
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
-        obj = serializer.Meta.model(**serializer.validated_data)
+        data = dict(serializer.validated_data)
+        data.pop("updated_at", None)
+        obj = serializer.Meta.model(**data)
         serializer.instance = _run(lambda: type(self).save_service(obj, self.request.user))
 
     def perform_update(self, serializer: serializers.Serializer) -> None:
+        data = dict(serializer.validated_data)
+        version = {"loaded_version": loaded} if (loaded := data.pop("updated_at", None)) else {}
         obj = serializer.instance
-        for name, value in serializer.validated_data.items():
+        for name, value in data.items():
             setattr(obj, name, value)
-        _run(lambda: type(self).save_service(obj, self.request.user))
+        _run(lambda: type(self).save_service(obj, self.request.user, **version))
 
 
+@extend_schema_view(
+    update=extend_schema(responses={200: s.CustomerSerializer, 409: STALE_RESPONSE}),
+    partial_update=extend_schema(responses={200: s.CustomerSerializer, 409: STALE_RESPONSE}),
+)
 class CustomerViewSet(
     ServiceWriteMixin,
     mixins.ListModelMixin,
@@ -101,7 +114,9 @@ class CustomerViewSet(
     """Customers, suppliers and partners. Never deleted: POST …/archive/ instead."""
 
     serializer_class = s.CustomerSerializer
-    save_service = staticmethod(lambda obj, user: services.customer_save(customer=obj, acting_user=user))
+    save_service = staticmethod(
+        lambda obj, user, **kw: services.customer_save(customer=obj, acting_user=user, **kw)
+    )
     filterset_class = CustomerFilter
     ordering_fields = ["name", "segment", "region", "updated_at"]
 
@@ -133,6 +148,10 @@ class OrgUnitViewSet(ServiceWriteMixin, viewsets.ModelViewSet, ScopedViewSet):
         _run(lambda: services.org_unit_delete(unit=instance, acting_user=self.request.user))
 
 
+@extend_schema_view(
+    update=extend_schema(responses={200: s.ContactSerializer, 409: STALE_RESPONSE}),
+    partial_update=extend_schema(responses={200: s.ContactSerializer, 409: STALE_RESPONSE}),
+)
 class ContactViewSet(
     ServiceWriteMixin,
     mixins.ListModelMixin,
@@ -144,7 +163,9 @@ class ContactViewSet(
     """People at customers. Someone who leaves is marked with POST …/left/, not deleted."""
 
     serializer_class = s.ContactSerializer
-    save_service = staticmethod(lambda obj, user: services.contact_save(contact=obj, acting_user=user))
+    save_service = staticmethod(
+        lambda obj, user, **kw: services.contact_save(contact=obj, acting_user=user, **kw)
+    )
     filterset_fields = ["customer", "org_unit", "reports_to", "layer", "social_style", "is_active"]
     search_fields = ["name", "title", "email"]
     ordering_fields = ["name", "layer"]

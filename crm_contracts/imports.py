@@ -1,0 +1,604 @@
+"""Spreadsheet imports (CSV, XLSX) shared by every app.
+
+The flow: the upload form reads the file into rows (`read_dataset`), the
+app's resource (a django-import-export ModelResource built on
+`ScopedResource`) runs every row through the app's services inside a
+transaction that is rolled back (the preview), and the confirmation runs
+the same file again and keeps the result only when no row has an error —
+all rows or none. Between the two steps the file waits in the default
+storage under a random name that only the uploader's session knows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+from typing import Any
+
+import tablib
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+from import_export.results import Result, RowResult
+from openpyxl import load_workbook
+
+from accounts.models import User
+from crm_contracts.exports import FORMULA_START, csv_response, xlsx_response
+from crm_contracts.forms import StyledFormMixin
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 2000
+EXTENSIONS = (".csv", ".xlsx")
+# Excel saves CSV as UTF-8 with a BOM, or (Chinese Windows) as GBK: gb18030 reads both GBK and the rest.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+ACTION_LABELS = {
+    RowResult.IMPORT_TYPE_NEW: gettext_lazy("New"),
+    RowResult.IMPORT_TYPE_UPDATE: gettext_lazy("Update"),
+    RowResult.IMPORT_TYPE_SKIP: gettext_lazy("Skip"),
+    RowResult.IMPORT_TYPE_INVALID: gettext_lazy("Error"),
+    RowResult.IMPORT_TYPE_ERROR: gettext_lazy("Error"),
+}
+
+
+# --- Reading the upload --------------------------------------------------------
+
+
+def decode_csv(data: bytes) -> str:
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(
+        _("The file's text encoding was not recognised: save it as CSV UTF-8 (or as an Excel workbook).")
+    )
+
+
+def _clean_cell(value: Any) -> Any:
+    """Trim text, and drop the apostrophe our exports put before a formula-like text."""
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    if value[:1] == "'" and value[1:2] and value[1:2] in FORMULA_START:
+        return value[1:]
+    return value
+
+
+def _raw_rows(data: bytes, extension: str) -> Iterator[Sequence[Any]]:
+    if extension == ".csv":
+        yield from csv.reader(io.StringIO(decode_csv(data), newline=""))
+        return
+    # read_only streams the sheet; data_only reads a formula's value, never the formula
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def parse_file(data: bytes, extension: str) -> tablib.Dataset:
+    """The file's rows under its first row's (lower-cased) column names; empty
+    lines dropped; reading stops past MAX_ROWS, so a small file that unpacks
+    into a huge sheet costs no more than a full one."""
+    headers: list[str] | None = None
+    rows: list[list[Any]] = []
+    try:
+        for raw in _raw_rows(data, extension):
+            if headers is None:
+                headers = [str(h or "").strip().lower() for h in raw]
+                continue
+            if not any(v not in (None, "") for v in raw):
+                continue  # spreadsheets leave empty lines, often at the end
+            if len(rows) == MAX_ROWS:
+                raise ValidationError(
+                    _("The file has more than %(max)s rows: split it into several files.") % {"max": MAX_ROWS}
+                )
+            cells = [_clean_cell(v) for v in raw][: len(headers)]
+            rows.append(cells + [None] * (len(headers) - len(cells)))
+    except ValidationError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any parser failure is the file's fault, never a 500
+        raise ValidationError(
+            _("The file could not be read as %(kind)s.") % {"kind": extension[1:].upper()}
+        ) from error
+    return tablib.Dataset(*rows, headers=headers or [])
+
+
+def read_dataset(upload: Any) -> tablib.Dataset:
+    """The upload's rows, or a ValidationError saying what is wrong with the file."""
+    extension = PurePath(upload.name or "").suffix.lower()
+    if extension not in EXTENSIONS:
+        raise ValidationError(_("Upload a .csv or .xlsx file."))
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(mb)s MB: split it into several files.")
+            % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    dataset = parse_file(upload.read(), extension)
+    if not dataset.headers or not any(dataset.headers):
+        raise ValidationError(_("The file is empty: the first row must hold the column names."))
+    if len(dataset) == 0:
+        raise ValidationError(_("The file has column names but no rows."))
+    return dataset
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"), help_text=gettext_lazy("CSV (UTF-8 or GBK) or Excel .xlsx, at most 5 MB.")
+    )
+    key = forms.ChoiceField(
+        label=gettext_lazy("Find existing records by"),
+        help_text=gettext_lazy(
+            "A row whose value matches an existing record updates it instead of adding one."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, keys: dict[str, str], required: tuple[str, ...] = (), **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key"].choices = list(keys.items())
+        self.required_columns = required
+        self.dataset: tablib.Dataset | None = None
+        self.data_bytes = b""
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        self.dataset = read_dataset(upload)
+        key = self.data.get("key")
+        wanted = [*self.required_columns, *([key] if key in dict(self.fields["key"].choices) else [])]
+        missing = [c for c in dict.fromkeys(wanted) if c not in self.dataset.headers]
+        if missing:
+            raise ValidationError(
+                _("Columns missing: %(columns)s. Download the template for the expected columns.")
+                % {"columns": ", ".join(missing)}
+            )
+        upload.seek(0)
+        self.data_bytes = upload.read()
+        return upload
+
+
+# --- The pending upload between preview and confirmation ---------------------------
+
+
+def _session_key(kind: str) -> str:
+    return f"import:{kind}"
+
+
+def stash_upload(request: HttpRequest, kind: str, *, data: bytes, filename: str, key: str) -> None:
+    drop_upload(request, kind)
+    extension = PurePath(filename).suffix.lower()
+    name = default_storage.save(f"imports/{uuid.uuid4().hex}{extension}", ContentFile(data))
+    request.session[_session_key(kind)] = {"name": name, "filename": filename, "key": key}
+
+
+def pending_upload(request: HttpRequest, kind: str) -> tuple[tablib.Dataset, dict] | None:
+    """The stashed file's rows and its details, or None when there is none (or it is gone)."""
+    info = request.session.get(_session_key(kind))
+    if not info or not default_storage.exists(info["name"]):
+        return None
+    with default_storage.open(info["name"], "rb") as handle:
+        data = handle.read()
+    return parse_file(data, PurePath(info["name"]).suffix.lower()), info
+
+
+def drop_upload(request: HttpRequest, kind: str) -> None:
+    info = request.session.pop(_session_key(kind), None)
+    if info and default_storage.exists(info["name"]):
+        default_storage.delete(info["name"])
+
+
+# --- Running an import ----------------------------------------------------------------
+
+
+@dataclass
+class RowReport:
+    number: int  # the line in the spreadsheet: the header is line 1
+    action: str
+    label: str
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowReport]
+    general_errors: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.general_errors) or any(r.errors for r in self.rows)
+
+    @property
+    def error_rows(self) -> list[RowReport]:
+        return [r for r in self.rows if r.errors]
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action and not r.errors)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {a: self.count(a) for a in ("new", "update", "skip")}
+
+
+def _error_pairs(error: ValidationError) -> list[tuple[str, str]]:
+    if hasattr(error, "error_dict"):
+        return [
+            ("" if name == "__all__" else name, message)
+            for name, errors in error.message_dict.items()
+            for message in errors
+        ]
+    return [("", message) for message in error.messages]
+
+
+def _report(resource: ScopedResource, dataset: tablib.Dataset, result: Result) -> ImportReport:
+    rows = []
+    for number, row_result in enumerate(result.rows, 1):
+        values = dict(zip(dataset.headers, dataset[number - 1], strict=False))
+        errors: list[tuple[str, str]] = []
+        if row_result.validation_error is not None:
+            errors = _error_pairs(row_result.validation_error)
+        for error in row_result.errors:
+            errors.append(("", _message(error.error)))
+        rows.append(
+            RowReport(
+                number=number + 1,
+                action=row_result.import_type,
+                label=resource.row_label(values),
+                errors=errors,
+            )
+        )
+    general = [_message(error.error) for error in result.base_errors]
+    return ImportReport(rows=rows, general_errors=general)
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    if isinstance(error, PermissionDenied):
+        return _("You may not change this record.")
+    return _("This row could not be imported (%(error)s).") % {"error": error.__class__.__name__}
+
+
+def run_import(resource: ScopedResource, dataset: tablib.Dataset, *, commit: bool) -> ImportReport:
+    """Every row through the resource in one transaction; kept only on `commit`
+    and only when no row has an error."""
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset, dry_run=not commit, use_transactions=True, rollback_on_validation_errors=True
+        )
+        report = _report(resource, dataset, result)
+        if not commit or report.has_errors:
+            transaction.set_rollback(True)
+        else:
+            report.committed = True
+    return report
+
+
+# --- The resource every import builds on ------------------------------------------------
+
+
+class ChoiceWidget(widgets.Widget):
+    """A TextChoices column: takes the stored value or the label (in English or
+    the user's language); a blank cell keeps the current value."""
+
+    def __init__(self, choices: Any) -> None:
+        super().__init__()
+        self.choices = choices
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
+        for code, label in self.choices.choices:
+            with translation.override("en"):
+                english = str(label)
+            if text.casefold() in (str(code).casefold(), str(label).casefold(), english.casefold()):
+                return code
+        raise ValueError(
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": text, "choices": ", ".join(str(c) for c in self.choices.values)}
+        )
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        return value or ""
+
+
+class TextWidget(widgets.CharWidget):
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # a phone or code typed as a number in Excel
+        return str(value).strip()
+
+
+class UserWidget(widgets.Widget):
+    """A user by username (blank: keep the current one, or the importer for a new record)."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> User | None:
+        if value in (None, ""):
+            return None
+        user = User.objects.filter(username=str(value).strip(), is_active=True).first()
+        if user is None:
+            raise ValueError(_("No active user with the username “%(value)s”.") % {"value": value})
+        return user
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return value.username if value else ""
+
+
+class DecimalWidget(widgets.Widget):
+    """A number (money, rates): "1,234.50" or a number cell; blank keeps the current value."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Decimal | None:
+        if value in (None, ""):
+            return None
+        try:
+            return Decimal(str(value).replace(",", "").strip())
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else str(value)
+
+
+class DateWidget(widgets.Widget):
+    """A date cell, or text as 2026-01-31 (also 2026/01/31)."""
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> date | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip().replace("/", "-").split(" ")[0]
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(_("“%(value)s” is not a date (write 2026-01-31).") % {"value": value}) from None
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else value.isoformat()
+
+
+class BooleanWidget(widgets.Widget):
+    TRUE = {"1", "true", "yes", "y", "是", "x"}
+    FALSE = {"0", "false", "no", "n", "否"}
+
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().casefold()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise ValueError(_("Write yes or no."))
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        if value is None:
+            return ""
+        return value if kwargs.get("force_native_type") else ("yes" if value else "no")
+
+
+def whole_number(value: Any, column: str) -> int:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        raise ValidationError({column: _("Enter a whole number.")}) from None
+
+
+class ScopedResource(resources.ModelResource):
+    """A resource that finds existing records by the key the user chose,
+    refuses records outside the user's scope, and saves through the app's services.
+
+    Subclasses set `keys` ({key: label}), `required_columns`, and implement
+    `matches(key, row)` (every record matching the row, unscoped), `in_scope(obj)`
+    and `save_record(obj, is_create)`.
+    """
+
+    keys: dict[str, str] = {}
+    required_columns: tuple[str, ...] = ()
+    # Never written from the file: a new row must not choose its primary key.
+    id = fields.Field(attribute="id", column_name="id", readonly=True)
+
+    def __init__(self, *, user: User, key: str | None = None) -> None:
+        super().__init__()
+        self.user = user
+        self.key = key or next(iter(self.keys), "id")
+
+    # Finding the existing record
+    def matches(self, key: str, row: dict) -> QuerySet:
+        raise NotImplementedError
+
+    def in_scope(self, obj: Model) -> bool:
+        raise NotImplementedError
+
+    def key_value(self, row: dict) -> Any:
+        return row.get(self.key)
+
+    def get_instance(self, instance_loader: Any, row: dict) -> Model | None:
+        value = self.key_value(row)
+        if value in (None, ""):
+            if self.key == "id":
+                return None  # a new record
+            raise ValidationError({self.key: _("Fill in this column: it finds existing records.")})
+        found = list(self.matches(self.key, row)[:2])
+        if len(found) > 1:
+            raise ValidationError(
+                {
+                    self.key: _("Several existing records match “%(value)s”: choose another key.")
+                    % {"value": value}
+                }
+            )
+        if not found:
+            if self.key == "id":
+                raise ValidationError({"id": _("No record with this id.")})
+            return None
+        if not self.in_scope(found[0]):
+            raise ValidationError(
+                {
+                    self.key: _("“%(value)s” matches a record outside your scope: it is not changed.")
+                    % {"value": value}
+                }
+            )
+        return found[0]
+
+    def after_import(self, dataset: Any, result: Result, **kwargs: Any) -> None:
+        """No sequence reset (ModelResource's default): ids never come from the
+        file, and resetting a sequence under concurrent inserts could hand out
+        an id twice."""
+
+    def get_import_id_fields(self) -> list[str]:
+        return []  # get_instance above does the finding
+
+    def row_label(self, values: dict) -> str:
+        return str(values.get("name") or values.get(self.key) or "")
+
+    # Saving through the services
+    def save_record(self, obj: Model, is_create: bool) -> Model:
+        raise NotImplementedError
+
+    def do_instance_save(self, instance: Model, is_create: bool) -> None:
+        try:
+            self.save_record(instance, is_create)
+        except PermissionDenied as error:
+            raise ValidationError(_("You may not change this record.")) from error
+
+    def validate_instance(
+        self, instance: Model, import_validation_errors: dict | None = None, validate_unique: bool = True
+    ) -> None:
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+        # the services call full_clean()
+
+    # The template
+    def template_response(self, fmt: str, filename: str) -> HttpResponse:
+        headers = self.get_export_headers()
+        return (csv_response if fmt == "csv" else xlsx_response)([headers], filename)
+
+
+class ImportMeta:
+    skip_unchanged = False
+    report_skipped = True
+    clean_model_instances = False
+    use_transactions = True
+    skip_diff = True
+
+
+# --- The page: upload, preview, confirm -------------------------------------------------
+
+
+@dataclass
+class ImportSpec:
+    kind: str  # names the pending upload in the session and the template file
+    resource_class: type[ScopedResource]
+    title: str
+    back_url: str
+    help_text: str = ""
+
+
+def import_page(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
+    """Upload (GET form, POST file) -> preview of every row -> confirm (POST
+    `confirm`): all rows in one transaction, or none when any row has an error."""
+    keys = {k: str(v) for k, v in spec.resource_class.keys.items()}
+    if request.method == "GET" and request.GET.get("template") in ("csv", "xlsx"):
+        return spec.resource_class(user=request.user).template_response(
+            request.GET["template"], f"{spec.kind}-template"
+        )
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(request, spec)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, keys=keys, required=spec.resource_class.required_columns
+    )
+    context = {"spec": spec, "form": form, "max_rows": MAX_ROWS}
+    if request.method == "POST" and form.is_valid():
+        resource = spec.resource_class(user=request.user, key=form.cleaned_data["key"])
+        report = run_import(resource, form.dataset, commit=False)
+        drop_upload(request, spec.kind)
+        if not report.has_errors:  # only a clean file waits for confirmation
+            stash_upload(
+                request,
+                spec.kind,
+                data=form.data_bytes,
+                filename=form.cleaned_data["file"].name,
+                key=resource.key,
+            )
+        context |= {
+            "report": report,
+            "filename": form.cleaned_data["file"].name,
+            "key_label": keys[resource.key],
+        }
+    status = 400 if request.method == "POST" and not form.is_valid() else 200
+    return render(request, "crm_contracts/import.html", context, status=status)
+
+
+def _confirm(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
+    pending = pending_upload(request, spec.kind)
+    if pending is None:
+        messages.error(request, _("The uploaded file has expired: upload it again."))
+        return redirect(request.path)
+    dataset, info = pending
+    resource = spec.resource_class(user=request.user, key=info["key"])
+    report = run_import(resource, dataset, commit=True)
+    if report.has_errors:  # the data changed since the preview: nothing was saved
+        form = ImportForm(keys={k: str(v) for k, v in spec.resource_class.keys.items()})
+        context = {
+            "spec": spec,
+            "form": form,
+            "report": report,
+            "filename": info["filename"],
+            "max_rows": MAX_ROWS,
+        }
+        return render(request, "crm_contracts/import.html", context, status=400)
+    drop_upload(request, spec.kind)
+    counts = report.counts
+    messages.success(
+        request,
+        _("Imported: %(new)s new, %(update)s updated, %(skip)s skipped.") % counts,
+    )
+    return redirect(spec.back_url)
+
+
+def stale_uploads_delete(*, older_than: timedelta = timedelta(days=1)) -> int:
+    """Delete uploaded files whose preview was never confirmed or cancelled."""
+    try:
+        _dirs, files = default_storage.listdir("imports")
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - older_than
+    deleted = 0
+    for name in files:
+        path = f"imports/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
+            deleted += 1
+    return deleted

@@ -1,0 +1,660 @@
+"""The permission matrix: who may do what to every resource, on the pages and
+through the API. One table; each row is run for both surfaces.
+
+Every object belongs to `rep` (East team) or to a deal `rep` owns. The actors:
+
+    rep             the owner                  teammate      a rep on the same team
+    outsider        a rep on another team      manager       manager of the owner's department
+    manager_north   manager of another dept    finance, legal, admin_user
+
+Outcomes: OK (done, or the page/form shown), EMPTY (a list that leaves the
+object out), 404 (outside the actor's scope: existence is not confirmed),
+403 (seen but not allowed), 405 (no such operation), 400 (the API's scoped
+choices refuse a parent outside the caller's scope: "does not exist").
+FOREIGN is 404 on a page nested under that parent and 400 in the API.
+A page that refuses a POST by redirecting with a message counts as 403: the
+`effect` of each write is checked in the database, not only the status.
+`P(page, api)` marks the few cells where the two surfaces differ by design.
+
+Pages check create/edit access with a GET of the form (the view decides
+access before the form); the API sends real writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import Notification
+from accounts.roles import Role
+from accounts.tests.factories import UserFactory
+from contracts.models import (
+    ApprovalDecision,
+    ApprovalRequest,
+    ApprovalStep,
+    ContractAttachment,
+    ContractDocument,
+    Deal,
+    LineItem,
+    Milestone,
+)
+from contracts.tests.factories import (
+    ClauseFactory,
+    ContractTemplateFactory,
+    DealFactory,
+    LineItemFactory,
+    MilestoneFactory,
+    version_for,
+)
+from finance import services as money
+from finance.models import Invoice, Payment, WriteOff
+from finance.tests.factories import draft_invoice, issued_invoice, payment_for
+from relationships.models import BuyingRole, Contact, Customer, Interaction, OrgUnit
+from relationships.tests.factories import (
+    BuyingRoleFactory,
+    ContactFactory,
+    CustomerFactory,
+    InteractionFactory,
+    OrgUnitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+OK, EMPTY, FOREIGN = "ok", "empty", "foreign"
+ROLES = ("rep", "teammate", "outsider", "manager", "manager_north", "finance", "legal", "admin_user")
+PDF = b"%PDF-1.7\n%%EOF\n"
+
+
+@dataclass(frozen=True)
+class P:
+    """A cell whose outcome differs between the page and the API."""
+
+    page: object
+    api: object
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    url: str  # {name} is the pk of the world's object of that name
+    data: Callable[[World], dict] | None = None
+    multipart: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    page: Call | None
+    api: Call | None
+    expected: tuple
+    marker: Callable[[World], str] | None = None  # a list: OK if it shows this, else EMPTY
+    effect: Callable[[World], bool] | None = None  # a write: did it happen?
+    needs: tuple[str, ...] = ()  # objects to make first that the URL does not name
+
+
+def get(url: str, **kw: Any) -> Call:
+    return Call("get", url, **kw)
+
+
+def post(url: str, data: Callable | None = None, **kw: Any) -> Call:
+    return Call("post", url, data, **kw)
+
+
+def patch(url: str, data: Callable) -> Call:
+    return Call("patch", url, data)
+
+
+def delete(url: str) -> Call:
+    return Call("delete", url)
+
+
+def gone(model: type, name: str) -> Callable[[World], bool]:
+    return lambda w: not model.objects.filter(pk=getattr(w, name).pk).exists()
+
+
+def created(model: type, **lookup: Any) -> Callable[[World], bool]:
+    return lambda w: model.objects.filter(**lookup).exists()
+
+
+def refreshed(name: str, check: Callable[[Any], bool]) -> Callable[[World], bool]:
+    def effect(w: World) -> bool:
+        obj = getattr(w, name)
+        return check(type(obj).objects.get(pk=obj.pk))
+
+    return effect
+
+
+# Recurring rows of the table.
+SEES = (OK, OK, 404, OK, 404, OK, OK, OK)  # read anything hanging off rep's customer or deal
+RELATE = (OK, OK, 404, OK, 404, 403, 403, OK)  # change relationships data, work on the deal
+RELATE_NEW = (OK, OK, FOREIGN, OK, FOREIGN, 403, 403, OK)  # add under rep's customer or deal
+MANAGE = (403, 403, 404, OK, 404, 403, 403, OK)  # archive a customer, cancel a deal
+NO_SUCH = (405,) * 8
+MONEY_READ = (OK, OK, 404, OK, 404, OK, 403, OK)
+UNLISTED = P(EMPTY, 404)  # the page lists what the actor may see; the API's detail is out of scope
+MONEY_LIST = (OK, OK, UNLISTED, OK, UNLISTED, OK, 403, OK)
+MONEY_WRITE = (403, 403, 403, 403, 403, OK, 403, OK)
+LIBRARY_EDIT = (403, 403, 403, 403, 403, 403, OK, OK)
+LIBRARY_ONLY_PAGES = tuple(P(cell, 405) for cell in LIBRARY_EDIT)  # the API reads the library only
+EVERYONE = (OK,) * 8
+
+MATRIX: dict[tuple[str, str], Row] = {
+    # --- relationships -------------------------------------------------------------------------
+    ("customer", "read"): Row(get("/customers/{customer}/"), get("/api/customers/{customer}/"), SEES),
+    ("customer", "create"): Row(
+        get("/customers/new/"),
+        post("/api/customers/", lambda w: {"name": "New Co"}),
+        (OK, OK, OK, OK, OK, 403, 403, OK),
+    ),
+    ("customer", "update"): Row(
+        get("/customers/{customer}/edit/"),
+        patch("/api/customers/{customer}/", lambda w: {"notes": "Changed"}),
+        RELATE,
+    ),
+    ("customer", "archive"): Row(
+        post("/customers/{customer}/archive/"),
+        post("/api/customers/{customer}/archive/"),
+        MANAGE,
+        effect=refreshed("customer", lambda c: c.status == Customer.Status.ARCHIVED),
+    ),
+    ("customer", "delete"): Row(None, delete("/api/customers/{customer}/"), NO_SUCH),
+    ("contact", "read"): Row(
+        get("/customers/contacts/{contact}/"), get("/api/contacts/{contact}/"), SEES
+    ),
+    ("contact", "create"): Row(
+        get("/customers/{customer}/contacts/new/"),
+        post("/api/contacts/", lambda w: {"customer": w.customer.pk, "name": "New Person"}),
+        RELATE_NEW,
+    ),
+    ("contact", "update"): Row(
+        get("/customers/contacts/{contact}/edit/"),
+        patch("/api/contacts/{contact}/", lambda w: {"title": "CTO"}),
+        RELATE,
+    ),
+    ("contact", "archive"): Row(
+        post("/customers/contacts/{contact}/left/"),
+        post("/api/contacts/{contact}/left/"),
+        RELATE,
+        effect=refreshed("contact", lambda c: not c.is_active),
+    ),
+    ("contact", "delete"): Row(None, delete("/api/contacts/{contact}/"), NO_SUCH),
+    ("org unit", "read"): Row(
+        get("/customers/{customer}/org-chart/"), get("/api/org-units/{unit}/"), SEES
+    ),
+    ("org unit", "create"): Row(
+        get("/customers/{customer}/units/new/"),
+        post("/api/org-units/", lambda w: {"customer": w.customer.pk, "name": "Operations"}),
+        RELATE_NEW,
+    ),
+    ("org unit", "update"): Row(
+        get("/customers/{customer}/units/{unit}/"),
+        patch("/api/org-units/{unit}/", lambda w: {"name": "Renamed"}),
+        RELATE,
+    ),
+    ("org unit", "delete"): Row(
+        post("/customers/{customer}/units/{unit}/delete/"),
+        delete("/api/org-units/{unit}/"),
+        RELATE,
+        effect=gone(OrgUnit, "unit"),
+    ),
+    ("buying role", "read"): Row(
+        get("/deals/{deal}/team/"), get("/api/buying-roles/{buying_role}/"), SEES
+    ),
+    ("buying role", "create"): Row(
+        post(
+            "/customers/{customer}/deals/{deal}/roles/",
+            lambda w: {"contact": w.contact.pk, "role": BuyingRole.Role.PURCHASER, "attitude": "neutral",
+                       "influence": "medium"},
+        ),
+        post(
+            "/api/buying-roles/",
+            lambda w: {"deal": w.deal.pk, "contact": w.contact.pk, "role": BuyingRole.Role.PURCHASER},
+        ),
+        RELATE_NEW,
+        effect=created(BuyingRole, role=BuyingRole.Role.PURCHASER),
+    ),
+    ("buying role", "update"): Row(
+        None, patch("/api/buying-roles/{buying_role}/", lambda w: {"notes": "Keen"}), RELATE
+    ),
+    ("buying role", "delete"): Row(
+        post("/customers/{customer}/roles/{buying_role}/remove/"),
+        delete("/api/buying-roles/{buying_role}/"),
+        RELATE,
+        effect=gone(BuyingRole, "buying_role"),
+    ),
+    ("interaction", "read"): Row(
+        get("/customers/{customer}/timeline/"), get("/api/interactions/{interaction}/"), SEES
+    ),
+    ("interaction", "create"): Row(
+        get("/customers/{customer}/interactions/new/"),
+        post("/api/interactions/", lambda w: {"customer": w.customer.pk, "subject": "Site visit"}),
+        RELATE_NEW,
+    ),
+    ("interaction", "update"): Row(
+        None, patch("/api/interactions/{interaction}/", lambda w: {"outcome": "Agreed a trial"}), RELATE
+    ),
+    ("interaction", "complete next step"): Row(
+        post("/customers/{customer}/interactions/{interaction}/done/"),
+        post("/api/interactions/{interaction}/complete-next-step/"),
+        RELATE,
+        effect=refreshed("interaction", lambda i: i.next_step_done_at is not None),
+    ),
+    ("interaction", "delete"): Row(None, delete("/api/interactions/{interaction}/"), NO_SUCH),
+    # --- deals and contracts ------------------------------------------------------------------
+    ("deal", "read"): Row(get("/deals/{deal}/"), get("/api/deals/{deal}/"), SEES),
+    ("deal", "create"): Row(
+        get("/deals/new/"),
+        post("/api/deals/", lambda w: {"name": "New deal", "customer": w.customer.pk}),
+        (OK, OK, P(OK, 400), OK, P(OK, 400), 403, 403, OK),
+    ),
+    ("deal", "update"): Row(
+        get("/deals/{deal}/edit/"), patch("/api/deals/{deal}/", lambda w: {"name": "Renamed"}), RELATE
+    ),
+    ("deal", "transition lose"): Row(
+        post("/deals/{deal}/transitions/lose/", lambda w: {"comment": "Budget cut"}),
+        post("/api/deals/{deal}/transitions/lose/", lambda w: {"comment": "Budget cut"}),
+        RELATE,
+        effect=refreshed("deal", lambda d: d.state == Deal.State.LOST),
+    ),
+    ("deal", "transition cancel"): Row(
+        post("/deals/{deal}/transitions/cancel/", lambda w: {"comment": "Duplicate"}),
+        post("/api/deals/{deal}/transitions/cancel/", lambda w: {"comment": "Duplicate"}),
+        MANAGE,
+        effect=refreshed("deal", lambda d: d.state == Deal.State.CANCELLED),
+    ),
+    ("deal", "delete"): Row(None, delete("/api/deals/{deal}/"), NO_SUCH),
+    ("line item", "read"): Row(get("/deals/{deal}/terms/"), get("/api/line-items/{line}/"), SEES),
+    ("line item", "create"): Row(
+        get("/deals/{deal}/lines/new/"),
+        post(
+            "/api/line-items/",
+            lambda w: {
+                "deal": w.deal.pk,
+                "category": "service",
+                "description": "Training",
+                "quantity": "1",
+                "unit_price": "10.00",
+            },
+        ),
+        RELATE_NEW,
+    ),
+    ("line item", "update"): Row(
+        get("/deals/{deal}/lines/{line}/"), patch("/api/line-items/{line}/", lambda w: {"quantity": "3"}), RELATE
+    ),
+    ("line item", "delete"): Row(
+        post("/deals/{deal}/lines/{line}/delete/"),
+        delete("/api/line-items/{line}/"),
+        RELATE,
+        effect=gone(LineItem, "line"),
+    ),
+    ("milestone", "read"): Row(
+        get("/deals/{deal}/milestones/"), get("/api/milestones/{milestone}/"), SEES
+    ),
+    ("milestone", "create"): Row(
+        get("/deals/{deal}/milestones/new/"),
+        post(
+            "/api/milestones/",
+            lambda w: {
+                "deal": w.deal.pk,
+                "kind": Milestone.Kind.DELIVERY,
+                "title": "Second delivery",
+                "due_date": str(timezone.localdate() + timedelta(days=60)),
+            },
+        ),
+        RELATE_NEW,
+    ),
+    ("milestone", "update"): Row(
+        None, patch("/api/milestones/{milestone}/", lambda w: {"title": "Moved"}), RELATE
+    ),
+    ("milestone", "complete"): Row(
+        post("/deals/{deal}/milestones/{milestone}/done/"),
+        post("/api/milestones/{milestone}/complete/"),
+        RELATE,
+        effect=refreshed("milestone", lambda m: m.done_date is not None),
+    ),
+    ("milestone", "delete"): Row(None, delete("/api/milestones/{milestone}/"), NO_SUCH),
+    # The step waits for `manager` only; an inbox is personal, so others see it empty.
+    ("approval", "read inbox"): Row(
+        get("/deals/approvals/"),
+        get("/api/approvals/"),
+        (EMPTY, EMPTY, EMPTY, OK, EMPTY, EMPTY, EMPTY, EMPTY),
+        marker=lambda w: w.deal.number,
+        needs=("step",),
+    ),
+    ("approval", "read step"): Row(
+        get("/deals/approvals/{step}/"),
+        get("/api/approvals/{step}/"),
+        (404, 404, 404, OK, 404, 404, 404, 404),
+    ),
+    ("approval", "decide"): Row(
+        post("/deals/approvals/{step}/", lambda w: {"outcome": "approve", "comment": ""}),
+        post("/api/approvals/{step}/decide/", lambda w: {"outcome": "approve", "comment": ""}),
+        (404, 404, 404, OK, 404, 404, 404, 404),
+        effect=created(ApprovalDecision),
+    ),
+    ("contract template", "read"): Row(
+        get("/deals/library/"), get("/api/templates/{template}/"), EVERYONE
+    ),
+    ("contract template", "create"): Row(
+        get("/deals/library/templates/new/"), post("/api/templates/", lambda w: {"name": "T"}), LIBRARY_ONLY_PAGES
+    ),
+    ("contract template", "update"): Row(
+        get("/deals/library/templates/{template}/"),
+        patch("/api/templates/{template}/", lambda w: {"name": "Renamed"}),
+        LIBRARY_ONLY_PAGES,
+    ),
+    ("clause", "read"): Row(get("/deals/library/"), None, EVERYONE),
+    ("clause", "create"): Row(get("/deals/library/clauses/new/"), None, LIBRARY_EDIT),
+    ("clause", "update"): Row(get("/deals/library/clauses/{clause}/"), None, LIBRARY_EDIT),
+    ("contract version", "read"): Row(get("/deals/{deal}/versions/1/"), None, SEES, needs=("version",)),
+    ("contract version", "create"): Row(
+        post("/deals/{deal}/versions/new/", lambda w: {"template": w.template.pk}),
+        None,
+        (OK, OK, 404, OK, 404, 403, OK, OK),
+        effect=lambda w: w.deal.versions.count() == 2,
+        needs=("version",),
+    ),
+    ("contract document", "read"): Row(
+        get("/deals/{deal}/documents/{document}/download/"), None, SEES
+    ),
+    ("attachment", "read"): Row(
+        get("/deals/{deal}/attachments/{attachment}/"), get("/api/attachments/{attachment}/download/"), SEES
+    ),
+    ("attachment", "create"): Row(
+        post("/deals/{deal}/attachments/new/", lambda w: {"file": SimpleUploadedFile("a.pdf", PDF)}),
+        post(
+            "/api/attachments/",
+            lambda w: {"deal": w.deal.pk, "file": SimpleUploadedFile("a.pdf", PDF)},
+            multipart=True,
+        ),
+        (OK, OK, FOREIGN, OK, FOREIGN, 403, OK, OK),
+        effect=created(ContractAttachment, original_name="a.pdf"),
+    ),
+    ("attachment", "delete"): Row(
+        post("/deals/{deal}/attachments/{attachment}/remove/"),
+        delete("/api/attachments/{attachment}/"),
+        (OK, 403, 404, OK, 404, 403, 403, OK),
+        effect=gone(ContractAttachment, "attachment"),
+    ),
+    # --- money ---------------------------------------------------------------------------------
+    ("invoice", "read"): Row(get("/finance/invoices/{invoice}/"), get("/api/invoices/{invoice}/"), MONEY_READ),
+    ("invoice", "create"): Row(
+        get("/finance/invoices/new/"),
+        post(
+            "/api/invoices/",
+            lambda w: {
+                "direction": "receivable",
+                "counterparty": w.customer.pk,
+                "deal": w.deal.pk,
+                "issue_date": "2026-02-01",
+                "due_date": "2026-03-01",
+                "currency": "CNY",
+                "exchange_rate": "1",
+                "lines": [{"description": "Pump", "quantity": "1", "unit_price": "10", "tax_rate": "13"}],
+            },
+        ),
+        MONEY_WRITE,
+    ),
+    ("invoice", "update"): Row(
+        None, patch("/api/invoices/{draft}/", lambda w: {"notes": "Changed"}), MONEY_WRITE
+    ),
+    ("invoice", "issue"): Row(
+        post("/finance/invoices/{draft}/issue/"),
+        post("/api/invoices/{draft}/issue/"),
+        MONEY_WRITE,
+        effect=refreshed("draft", lambda i: i.status == Invoice.Status.ISSUED),
+    ),
+    ("invoice", "delete"): Row(
+        None, delete("/api/invoices/{invoice}/"), (403, 403, 403, 403, 403, 405, 403, 405)
+    ),
+    ("payment", "read"): Row(
+        get("/finance/payments/"),
+        get("/api/payments/{payment}/"),
+        MONEY_LIST,
+        marker=lambda w: "MATRIX-REF",
+        needs=("payment",),
+    ),
+    ("payment", "create"): Row(
+        post(
+            "/finance/invoices/{invoice}/payment/",
+            lambda w: {"amount": "10.00", "date": "2026-02-01", "exchange_rate": "1", "idempotency_key": "m"},
+        ),
+        post(
+            "/api/payments/",
+            lambda w: {
+                "direction": "receivable",
+                "counterparty": w.customer.pk,
+                "date": "2026-02-01",
+                "amount": "10.00",
+                "currency": "CNY",
+                "exchange_rate": "1",
+            },
+        ),
+        MONEY_WRITE,
+        effect=created(Payment, amount=10),
+    ),
+    ("write-off", "read"): Row(
+        get("/finance/write-offs/"),
+        get("/api/write-offs/{write_off}/"),
+        MONEY_LIST,
+        marker=lambda w: w.invoice.number,
+        needs=("write_off",),
+    ),
+    ("write-off", "create"): Row(
+        post("/finance/invoices/{invoice}/write-off/", lambda w: {"amount": "5.00", "reason": "Rounding"}),
+        post("/api/write-offs/", lambda w: {"invoice": w.invoice.pk, "amount": "5.00", "reason": "Rounding"}),
+        MONEY_WRITE,
+        effect=created(WriteOff, amount=5),
+    ),
+    ("write-off", "approve"): Row(
+        post("/finance/write-offs/{write_off}/approve/"),
+        post("/api/write-offs/{write_off}/approve/"),
+        MONEY_WRITE,
+        effect=refreshed("write_off", lambda o: o.status == WriteOff.Status.APPROVED),
+    ),
+    # --- dashboards and notifications --------------------------------------------------------
+    ("dashboard", "read"): Row(get("/dashboards/"), get("/api/dashboard/"), EVERYONE),
+    ("notification", "read list"): Row(
+        get("/accounts/notifications/"),
+        None,
+        (OK, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY),
+        marker=lambda w: "Matrix notice",
+        needs=("notification",),
+    ),
+    ("notification", "open"): Row(
+        get("/accounts/notifications/{notification}/"),
+        None,
+        (OK, 404, 404, 404, 404, 404, 404, 404),
+        effect=refreshed("notification", lambda n: n.read_at is not None),
+    ),
+}  # fmt: skip
+
+
+class World:
+    """rep's customer, deal and everything hanging off them, made on first use."""
+
+    def __init__(self, users: dict) -> None:
+        self.users = users
+        self.rep = users["rep"]
+
+    @cached_property
+    def customer(self) -> Customer:
+        return CustomerFactory(owner=self.rep, name="Matrix Client")
+
+    @cached_property
+    def contact(self) -> Contact:
+        return ContactFactory(customer=self.customer, name="Matrix Contact")
+
+    @cached_property
+    def unit(self) -> OrgUnit:
+        return OrgUnitFactory(customer=self.customer, name="Matrix Unit")
+
+    @cached_property
+    def deal(self) -> Deal:
+        return DealFactory(owner=self.rep, customer=self.customer, number="D-MATRIX")
+
+    @cached_property
+    def buying_role(self) -> BuyingRole:
+        return BuyingRoleFactory(deal=self.deal, contact=self.contact)
+
+    @cached_property
+    def interaction(self) -> Interaction:
+        return InteractionFactory(customer=self.customer, next_step="Send the offer")
+
+    @cached_property
+    def line(self) -> LineItem:
+        return LineItemFactory(deal=self.deal)
+
+    @cached_property
+    def milestone(self) -> Milestone:
+        return MilestoneFactory(deal=self.deal)
+
+    @cached_property
+    def step(self) -> ApprovalStep:
+        Deal.objects.filter(pk=self.deal.pk).update(state=Deal.State.PENDING_APPROVAL)
+        request = ApprovalRequest.objects.create(deal=self.deal)
+        step = ApprovalStep.objects.create(
+            request=request, order=1, name="Manager", mode="any", status=ApprovalStep.Status.ACTIVE
+        )
+        step.approvers.set([self.users["manager"]])
+        return step
+
+    @cached_property
+    def template(self) -> Any:
+        return ContractTemplateFactory()
+
+    @cached_property
+    def clause(self) -> Any:
+        return ClauseFactory()
+
+    @cached_property
+    def version(self) -> Any:
+        return version_for(self.deal)
+
+    @cached_property
+    def document(self) -> ContractDocument:
+        document = ContractDocument(
+            version=self.version, requested_by=self.rep, sha256="0" * 64, size=len(PDF)
+        )
+        document.file.save("matrix.pdf", ContentFile(PDF), save=False)
+        document.status = ContractDocument.Status.READY
+        document.save()
+        return document
+
+    @cached_property
+    def attachment(self) -> ContractAttachment:
+        from contracts.attachments import attachment_upload
+
+        return attachment_upload(
+            deal=self.deal, upload=SimpleUploadedFile("m.pdf", PDF), acting_user=self.rep
+        )
+
+    @cached_property
+    def invoice(self) -> Invoice:
+        return issued_invoice(by=self.users["finance"], deal=self.deal, issue_date=date(2026, 1, 10))
+
+    @cached_property
+    def draft(self) -> Invoice:
+        return draft_invoice(by=self.users["finance"], deal=self.deal)
+
+    @cached_property
+    def payment(self) -> Payment:
+        payment = payment_for(self.invoice, by=self.users["finance"], amount="1.00")
+        Payment.objects.filter(pk=payment.pk).update(reference="MATRIX-REF")
+        money.allocation_create(
+            payment=payment, invoice=self.invoice, amount=payment.amount, acting_user=self.users["finance"]
+        )
+        return payment
+
+    @cached_property
+    def write_off(self) -> WriteOff:
+        # Asked by a second finance user: the four-eyes rule lets `finance` decide it.
+        other = UserFactory(department=self.users["finance"].department, role=Role.FINANCE)
+        return money.write_off_request(invoice=self.invoice, amount=1, reason="Bank fee", acting_user=other)
+
+    @cached_property
+    def notification(self) -> Notification:
+        return Notification.objects.create(user=self.rep, title="Matrix notice", url="/")
+
+    def prepare(self, names: list[str]) -> dict[str, int]:
+        return {name: getattr(self, name).pk for name in names}
+
+
+def url_names(url: str) -> list[str]:
+    import string
+
+    return [name for _text, name, _spec, _conv in string.Formatter().parse(url) if name]
+
+
+def expected_for(cell: object, surface: str) -> object:
+    if isinstance(cell, P):
+        cell = getattr(cell, surface)
+    if cell == FOREIGN:
+        return 404 if surface == "page" else 400
+    return cell
+
+
+def outcome(response: Any, row: Row, world: World, marker: str | None) -> object:
+    status = response.status_code
+    if status in (400, 403, 404, 405):
+        return status
+    assert status < 400, f"unexpected {status}"
+    if row.effect is not None and response.request["REQUEST_METHOD"] != "GET":
+        return OK if row.effect(world) else 403  # refused with a message
+    if marker is not None:
+        return OK if marker in response.content.decode() else EMPTY
+    return OK
+
+
+CASES = [
+    pytest.param(surface, resource, action, role, expected_for(cell, surface), id=f"{surface}-{resource}-{action}-{role}")
+    for (resource, action), row in MATRIX.items()
+    for surface in ("page", "api")
+    if getattr(row, surface) is not None
+    for role, cell in zip(ROLES, row.expected, strict=True)
+]  # fmt: skip
+
+
+@pytest.fixture
+def manager_north(departments):  # noqa: ANN001, ANN201
+    return UserFactory(username="manager.north", department=departments["north"], role=Role.SALES_MANAGER)
+
+
+@pytest.fixture
+def users(rep, teammate, outsider, manager, manager_north, finance, legal, admin_user) -> dict:  # noqa: ANN001
+    return {role: user for role, user in locals().items() if role in ROLES}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path) -> None:  # noqa: ANN001
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.mark.parametrize(("surface", "resource", "action", "role", "expected"), CASES)
+def test_permission_matrix(client, users, surface, resource, action, role, expected):  # noqa: ANN001
+    row = MATRIX[(resource, action)]
+    call = getattr(row, surface)
+    world = World(users)
+    world.prepare(list(row.needs))
+    url = call.url.format(**world.prepare(url_names(call.url)))
+    data = call.data(world) if call.data else {}
+    marker = row.marker(world) if row.marker else None
+    user = users[role]
+    if surface == "page":
+        client.force_login(user)
+        response = getattr(client, call.method)(url, data)
+    else:
+        api = APIClient()
+        api.force_authenticate(user)
+        kwargs = {"format": "multipart" if call.multipart else "json", "HTTP_IDEMPOTENCY_KEY": "matrix"}
+        response = getattr(api, call.method)(url, data, **kwargs)
+
+    assert outcome(response, row, world, marker) == expected, getattr(response, "data", None)
