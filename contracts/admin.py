@@ -17,6 +17,9 @@ from contracts.models import (
     DealTransition,
     PlaybookItem,
     RiskPolicy,
+    Signer,
+    SigningEvent,
+    SigningRequest,
     TemplateClause,
 )
 
@@ -137,3 +140,39 @@ class PlaybookItemAdmin(admin.ModelAdmin):
     list_display = ["title", "state", "side", "contract_type", "position"]
     list_filter = ["state", "side", "contract_type"]
     list_editable = ["position"]
+
+
+class SignerInline(admin.TabularInline):
+    model = Signer
+    fields = ["party", "name", "email", "title", "status", "used_at", "signed_name", "signed_title", "ip"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class SigningEventInline(admin.TabularInline):
+    model = SigningEvent
+    fields = ["at", "kind", "signer", "ip", "user_agent", "detail"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(SigningRequest)
+class SigningRequestAdmin(SimpleHistoryAdmin):
+    """Read-only: signing requests change only through contracts.esign."""
+
+    list_display = ["deal", "status", "created_by", "created_at", "expires_at"]
+    list_filter = ["status"]
+    list_select_related = ["deal", "created_by"]
+    search_fields = ["deal__number", "deal__name"]
+    inlines = [SignerInline, SigningEventInline]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False

@@ -47,6 +47,11 @@ def can_manage_deal(user: User, deal: Deal) -> bool:
     return user.has_role(Role.SALES_MANAGER) and owner_in_scope(user, deal.owner)
 
 
+def can_send_for_signature(user: User, deal: Deal) -> bool:
+    """Send, resend and cancel e-signature invitations: whoever works the deal."""
+    return can_work_deal(user, deal)
+
+
 def can_edit_contract_text(user: User, deal: Deal) -> bool:
     return user.has_role(Role.LEGAL) or can_work_deal(user, deal)
 

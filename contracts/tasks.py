@@ -51,3 +51,23 @@ def contract_pdf_render_task(self, document_id: int) -> None:  # noqa: ANN001
             log.exception("contract PDF %s failed after %s tries", document_id, self.request.retries + 1)
             return
         raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
+
+
+@shared_task(autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5, acks_late=True)
+def signing_complete_task(request_id: int) -> None:
+    """The signed PDF, then the deal's `sign` transition; idempotent."""
+    from contracts.esign import signing_request_complete
+
+    signing_request_complete(request_id=request_id)
+
+
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True, ignore_result=False
+)
+def signing_sweep_task() -> dict:
+    """Beat runs this: expire overdue signing requests, invalidate stale ones, finish missed completions."""
+    from contracts.esign import signing_requests_sweep
+
+    counts = signing_requests_sweep()
+    log.info("signing sweep: %s", counts)
+    return counts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contracts import views
+from contracts import esign_views, views
 
 app_name = "contracts"
 
@@ -50,6 +50,17 @@ urlpatterns = [
     path("<int:pk>/documents/pdf/", views.document_generate, name="document_generate"),
     path("<int:pk>/documents/<int:doc_pk>/status/", views.document_status, name="document_status"),
     path("<int:pk>/documents/<int:doc_pk>/download/", views.document_download, name="document_download"),
+    path("<int:pk>/signing/new/", esign_views.signing_request_new, name="signing_request_new"),
+    path(
+        "<int:pk>/signing/<int:req_pk>/cancel/",
+        esign_views.signing_request_cancel,
+        name="signing_request_cancel",
+    ),
+    path(
+        "<int:pk>/signing/<int:req_pk>/signers/<int:signer_pk>/resend/",
+        esign_views.signer_resend,
+        name="signer_resend",
+    ),
     path("<int:pk>/attachments/new/", views.attachment_upload, name="attachment_upload"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment_download"),
     path(

@@ -24,6 +24,7 @@ from accounts.selectors import scope_users
 from contracts import attachments, forms, services
 from contracts import permissions as p
 from contracts.documents import contract_document_request, signed_version
+from contracts.esign_views import signing_context
 from contracts.filters import DealFilter
 from contracts.models import (
     ApprovalStep,
@@ -41,6 +42,7 @@ from contracts.models import (
     Quote,
     RiskItem,
     RiskPolicy,
+    SigningRequest,
 )
 from contracts.pricing import deal_totals
 from contracts.resources import CatalogueItemResource, DealResource
@@ -234,6 +236,7 @@ def _documents(request: HttpRequest, deal: Deal) -> dict:
         "attachment_form": forms.AttachmentForm(),
         "can_attach": p.can_attach_files(request.user, deal),
         **_document_context(deal),
+        **signing_context(deal, request.user),
     }
 
 
@@ -241,7 +244,9 @@ def _document_context(deal: Deal) -> dict:
     return {
         "versions": contract_versions(deal=deal),
         "documents": list(
-            ContractDocument.objects.filter(version__deal=deal).select_related("version", "requested_by")[:8]
+            ContractDocument.objects.filter(version__deal=deal).select_related(
+                "version", "requested_by", "signed_by_request"
+            )[:8]
         ),
         "signed_version": signed_version(deal),
     }
@@ -864,7 +869,8 @@ def document_download(request: HttpRequest, pk: int, doc_pk: int) -> FileRespons
     deal, document = _document_or_404(request, pk, doc_pk)
     if document.status != ContractDocument.Status.READY:
         raise Http404
-    name = f"{deal.number}-v{document.version.number}.pdf"
+    signed = "-signed" if SigningRequest.objects.filter(signed_document=document).exists() else ""
+    name = f"{deal.number}-v{document.version.number}{signed}.pdf"
     response = FileResponse(
         document.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
     )

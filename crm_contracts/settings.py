@@ -191,6 +191,9 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 ALERT_THRESHOLD_DAYS = sorted(env.list("ALERT_THRESHOLD_DAYS", cast=int, default=[7, 1]), reverse=True)
 COMPANY_NAME = env.str("COMPANY_NAME", default="Acme Industrial Solutions")  # our party on contracts
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# E-signature pages record the signer's address: REMOTE_ADDR, or this request
+# header (e.g. HTTP_X_FORWARDED_FOR) when a trusted proxy sets it.
+ESIGN_CLIENT_IP_HEADER = env.str("ESIGN_CLIENT_IP_HEADER", default="")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CRM <crm@localhost>")
 # A mail claimed by a worker that died mid-send is tried again after this long.
 MAIL_CLAIM_TIMEOUT_MINUTES = env.int("MAIL_CLAIM_TIMEOUT_MINUTES", default=30)
@@ -313,6 +316,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "next-step-alerts": {"task": "relationships.tasks.next_step_alerts_task", "schedule": 30 * 60},
     "milestone-alerts": {"task": "contracts.tasks.milestone_alerts_task", "schedule": 30 * 60},
     "renewal-alerts": {"task": "contracts.tasks.renewal_alerts_task", "schedule": 60 * 60},
+    "signing-sweep": {"task": "contracts.tasks.signing_sweep_task", "schedule": 15 * 60},
     "mail-sweep": {"task": "accounts.tasks.outbound_mail_sweep_task", "schedule": 10 * 60},
     "import-uploads-cleanup": {
         "task": "crm_contracts.tasks.import_uploads_cleanup_task",

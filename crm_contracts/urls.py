@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("customers/", include("relationships.urls")),
     path("deals/", include("contracts.urls")),
+    path("sign/", include("contracts.esign_urls")),
     path("finance/", include("finance.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("integrations/", include("integrations.urls")),

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import views
+from contracts.api import esign, views
 
 router = SimpleRouter()
 router.register("deals", views.DealViewSet, basename="deal")
@@ -11,5 +11,6 @@ router.register("approvals", views.ApprovalViewSet, basename="approval")
 router.register("change-requests", views.ChangeRequestViewSet, basename="change-request")
 router.register("attachments", views.AttachmentViewSet, basename="attachment")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
+router.register("signing-requests", esign.SigningRequestViewSet, basename="signing-request")
 
 urlpatterns = router.urls
