@@ -140,21 +140,23 @@ class Seeder:
     # --- people ------------------------------------------------------------
 
     def users(self) -> None:
-        company = Department.add_root(code=f"{PREFIX}-co", name="Bench Co", kind=Department.Kind.COMPANY)
-        sales = company.add_child(code=f"{PREFIX}-sales", name="Sales", kind=Department.Kind.DIVISION)
-        finance = company.add_child(code=f"{PREFIX}-fin", name="Finance", kind=Department.Kind.DEPARTMENT)
-        legal = company.add_child(code=f"{PREFIX}-legal", name="Legal", kind=Department.Kind.DEPARTMENT)
+        def dept(parent: Department | None, code: str, name: str, kind: str) -> Department:
+            fields = {"code": f"{PREFIX}-{code}", "name": name, "kind": kind}
+            if parent is None:
+                return Department.objects.add_root(fields)
+            return Department.objects.add_child(Department.objects.get(pk=parent.pk), fields)
+
+        company = dept(None, "co", "Bench Co", Department.Kind.COMPANY)
+        sales = dept(company, "sales", "Sales", Department.Kind.DIVISION)
+        finance = dept(company, "fin", "Finance", Department.Kind.DEPARTMENT)
+        legal = dept(company, "legal", "Legal", Department.Kind.DEPARTMENT)
         regions, teams = [], []
         for region in REGIONS:
-            dept = sales.add_child(
-                code=f"{PREFIX}-{region}", name=f"{region.title()} region", kind=Department.Kind.DEPARTMENT
-            )
-            regions.append(dept)
+            regional = dept(sales, region, f"{region.title()} region", Department.Kind.DEPARTMENT)
+            regions.append(regional)
             for t in range(TEAMS_PER_REGION):
                 teams.append(
-                    dept.add_child(
-                        code=f"{PREFIX}-{region}-{t}", name=f"{region.title()} team {t + 1}", kind="team"
-                    )
+                    dept(regional, f"{region}-{t}", f"{region.title()} team {t + 1}", Department.Kind.TEAM)
                 )
         password = make_password(PASSWORD)
         specs: list[tuple[str, Department, Role]] = [
