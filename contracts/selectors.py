@@ -186,7 +186,7 @@ def missed_follow_ups(deal: Deal) -> list[DealAction]:
     )
 
 
-BOARD_CARDS = 25  # per column; the rest are counted and reached through the deal list
+BOARD_CARDS = 10  # per column; the rest are counted and reached through the deal list
 
 
 def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[dict]:
@@ -194,8 +194,8 @@ def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[d
 
     Each column shows its first BOARD_CARDS deals (in the list's order) and
     the count and value of all of them, so the page stays the same size
-    however many deals are open: three queries for the columns, whatever
-    the number of deals, and the card details for the shown cards only."""
+    however many deals are open: a fixed number of queries, and card details
+    (coverage, milestones, playbook) for the shown cards only."""
     from relationships.coverage import coverage_for_deals
 
     open_deals = (deals if deals is not None else deal_list(user=user)).filter(state__in=Deal.OPEN_STATES)
@@ -204,10 +204,18 @@ def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[d
         for row in open_deals.order_by().values("state").annotate(count=Count("pk"), total=Sum("amount"))
     }
     order = open_deals.query.order_by or Deal._meta.ordering
-    ranked = open_deals.annotate(
-        board_rank=Window(RowNumber(), partition_by=[F("state")], order_by=[*_order_expressions(order), "pk"])
-    ).filter(board_rank__lte=BOARD_CARDS)
-    shown = list(ranked)
+    # Rank on the deal table alone, then read the few shown with their joins.
+    ranked = (
+        open_deals.select_related(None)
+        .annotate(
+            board_rank=Window(
+                RowNumber(), partition_by=[F("state")], order_by=[*_order_expressions(order), "pk"]
+            )
+        )
+        .filter(board_rank__lte=BOARD_CARDS)
+        .values_list("pk", flat=True)
+    )
+    shown = list(open_deals.filter(pk__in=list(ranked)).order_by(*order, "pk"))
     coverage = coverage_for_deals(shown)
     nearest = next_milestones(shown)
     progress = playbook_progress(shown)
