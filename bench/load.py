@@ -260,6 +260,10 @@ def endpoints(fx: Fixture, base: str) -> list[Endpoint]:
 
     deal_filter = "&".join(f"state={s}" for s in LIST_STATES)
     return [
+        Endpoint("baseline_health", "base", None, lambda s, i: s.get(f"{base}/health/"),
+                 note="fixed cost of any request: middleware and one SELECT 1"),
+        Endpoint("baseline_api_me", "base", None, api("/api/me/"),
+                 note="fixed cost of an authenticated API call (token, roles, JSON)"),
         Endpoint("deal_list", "page", PAGE, page(f"/deals/?owner={fx.owner_id}&{deal_filter}"),
                  note="25 rows a page (the page's own size)"),
         Endpoint("deal_detail", "page", PAGE, deal_detail),
@@ -422,6 +426,8 @@ def report(results: list[Result], *, args: argparse.Namespace, info: dict, sizes
         "",
         "## Data",
         "",
+        "Counted after the run (payments and allocations include those the run posted).",
+        "",
         "| table | rows |",
         "|---|---:|",
         *(f"| {t} | {n:,} |" for t, n in sizes.items()),
@@ -439,7 +445,14 @@ def report(results: list[Result], *, args: argparse.Namespace, info: dict, sizes
             f"| {f'{floor:.1f}' if floor is not None else '—'} "
             f"| {f'{r.pct(50) / floor:.1f}' if floor else '—'} | {len(r.errors)} | {verdict(r)} |"
         )
-    lines += ["", "Notes:", ""]
+    lines += [
+        "",
+        "The machine is shared: compare the load average above with its 2 cores; other",
+        "people's test runs compete with the server, PostgreSQL and this driver.",
+        "",
+        "Notes:",
+        "",
+    ]
     lines += [f"- {r.endpoint.name}: {r.endpoint.note}" for r in results if r.endpoint.note]
     lines += [
         f"- {r.endpoint.name}: first error: {r.errors[0][:160]!r}" for r in results if r.errors
@@ -451,7 +464,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="http://127.0.0.1:8112")
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--max-seconds", type=float, default=60)
     parser.add_argument("--floor-runs", type=int, default=30)
     parser.add_argument("--only", nargs="*", help="endpoint names to run")
