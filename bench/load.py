@@ -187,9 +187,12 @@ def floors(fx: Fixture) -> dict[str, Callable[[], object]]:
             "ORDER BY d.created_at DESC LIMIT 25",
             [fx.owner_id, LIST_STATES],
         ),
-        "pipeline_board": raw_json(
-            f"SELECT {DEAL_COLUMNS} {DEAL_JOINS} WHERE d.owner_id = ANY(%s) AND d.state = ANY(%s) "  # noqa: S608
-            "ORDER BY d.created_at DESC",
+        "pipeline_board": raw_json(  # the cards shown: the first 10 per state, and each state's count and sum
+            f"""WITH ranked AS (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY d.state ORDER BY d.created_at DESC, d.id)
+                    AS rank, COUNT(*) OVER (PARTITION BY d.state) AS n, SUM(d.amount) OVER (PARTITION BY d.state) AS total
+                FROM contracts_deal d WHERE d.owner_id = ANY(%s) AND d.state = ANY(%s))
+            SELECT {DEAL_COLUMNS}, d.n, d.total FROM ranked d JOIN relationships_customer c ON c.id = d.customer_id
+                JOIN accounts_user u ON u.id = d.owner_id WHERE d.rank <= 10""",  # noqa: S608
             [fx.scope_user_ids, OPEN_STATES],
         ),
         "org_chart_300": raw_json(
@@ -267,7 +270,8 @@ def endpoints(fx: Fixture, base: str) -> list[Endpoint]:
         Endpoint("deal_list", "page", PAGE, page(f"/deals/?owner={fx.owner_id}&{deal_filter}"),
                  note="25 rows a page (the page's own size)"),
         Endpoint("deal_detail", "page", PAGE, deal_detail),
-        Endpoint("pipeline_board", "page", PAGE, page("/deals/board/"), note="every open deal in scope"),
+        Endpoint("pipeline_board", "page", PAGE, page("/deals/board/"),
+                 note="10 cards per state column, with each column's count and total"),
         Endpoint("org_chart_300", "page", ORG_CHART, page(f"/customers/{fx.org_customer_id}/org-chart/")),
         Endpoint("customer_page", "page", PAGE, page(f"/customers/{fx.org_customer_id}/")),
         Endpoint("manager_dashboard", "page", DASHBOARD, page("/dashboards/"),

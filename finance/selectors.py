@@ -288,6 +288,7 @@ def ageing(*, user: User, as_of: date | None = None, direction: str = Direction.
             cp=F("counterparty"), cp_name=F("counterparty__name"), due=F("due_date"), ob=F("outstanding_base")
         )
         .values("cp", "cp_name", "due", "ob")
+        .order_by()
     )
     inner, params = items.query.sql_with_params()
     cases, case_params = [], []
