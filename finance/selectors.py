@@ -243,6 +243,23 @@ def bucket_for(*, due_date: date, as_of: date) -> Bucket:
     return BUCKETS[0]  # pragma: no cover - the buckets cover every integer
 
 
+def bucket_sums_sql(as_of: date, *, due: str = "due", amount: str = "ob") -> tuple[str, list]:
+    """SQL select items summing `amount` per ageing bucket of `due` (one column
+    named by each bucket's code), with their parameters: for queries over a
+    derived table of open items."""
+    cases, params = [], []
+    for bucket in BUCKETS:
+        bounds = []
+        if bucket.max_days is not None:
+            bounds.append(f"{due} >= %s")
+            params.append(as_of - timedelta(days=bucket.max_days))
+        if bucket.min_days is not None:
+            bounds.append(f"{due} <= %s")
+            params.append(as_of - timedelta(days=bucket.min_days))
+        cases.append(f"COALESCE(SUM(CASE WHEN {' AND '.join(bounds)} THEN {amount} END), 0) AS {bucket.code}")
+    return ", ".join(cases), params
+
+
 def _cents(row: dict) -> dict:
     """Sums back to exact cents (SQLite adds decimals as floats)."""
     return {
@@ -291,18 +308,9 @@ def ageing(*, user: User, as_of: date | None = None, direction: str = Direction.
         .order_by()
     )
     inner, params = items.query.sql_with_params()
-    cases, case_params = [], []
-    for bucket in BUCKETS:
-        bounds = []
-        if bucket.max_days is not None:
-            bounds.append("due >= %s")
-            case_params.append(as_of - timedelta(days=bucket.max_days))
-        if bucket.min_days is not None:
-            bounds.append("due <= %s")
-            case_params.append(as_of - timedelta(days=bucket.min_days))
-        cases.append(f"COALESCE(SUM(CASE WHEN {' AND '.join(bounds)} THEN ob END), 0) AS {bucket.code}")
+    cases, case_params = bucket_sums_sql(as_of)
     sql = (
-        f"SELECT cp, cp_name, {', '.join(cases)}, SUM(ob) AS total FROM ({inner}) AS open_items "  # noqa: S608 - fixed SQL around the ORM's own
+        f"SELECT cp, cp_name, {cases}, SUM(ob) AS total FROM ({inner}) AS open_items "  # noqa: S608 - fixed SQL around the ORM's own
         "GROUP BY cp, cp_name ORDER BY total DESC, cp_name"
     )
     with connection.cursor() as cursor:
