@@ -99,3 +99,27 @@ lock: $(BIN)/python
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
+
+# Benchmark at realistic scale (bench/README.md): reset a PostgreSQL database,
+# migrate, seed, serve it with gunicorn on loopback, drive bounded load and
+# write bench/results/<date>.md. SCALE=1 is 20,000 deals; 0.1 a quick run.
+SCALE ?= 0.1
+BENCH_DB ?= bench_s01
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_PORT ?= 8112
+BENCH_REQUESTS ?= 200
+BENCH_ENV := DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) DEBUG=0 SECRET_KEY=bench-only-secret-key-$(BENCH_DB) \
+  SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 LOG_LEVEL=WARNING
+.PHONY: bench
+bench: venv
+	psql "$(BENCH_PG)/postgres" -qc 'DROP DATABASE IF EXISTS $(BENCH_DB) WITH (FORCE)' -c 'CREATE DATABASE $(BENCH_DB)'
+	$(BENCH_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(BENCH_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+	$(BENCH_ENV) $(BIN)/python manage.py seed_bench --scale $(SCALE)
+	@mkdir -p var bench/results
+	@set -m; $(BENCH_ENV) $(BIN)/gunicorn crm_contracts.wsgi --bind 127.0.0.1:$(BENCH_PORT) --workers 2 \
+	    --access-logfile /dev/null --error-logfile var/bench-gunicorn.log & \
+	  server=$$!; trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null' EXIT INT TERM; \
+	  for i in $$(seq 50); do curl -sf http://127.0.0.1:$(BENCH_PORT)/health/ >/dev/null && break; sleep 0.2; done; \
+	  $(BENCH_ENV) $(BIN)/python bench/load.py --base http://127.0.0.1:$(BENCH_PORT) --scale $(SCALE) \
+	    --requests $(BENCH_REQUESTS) --out $${BENCH_OUT:-bench/results/$$(date -u +%F).md}

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -192,14 +193,39 @@ def missed_follow_ups(deal: Deal) -> list[DealAction]:
     )
 
 
+BOARD_CARDS = 10  # per column; the rest are counted and reached through the deal list
+
+
 def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[dict]:
-    """Columns of open deals by state, each card with coverage and next milestone."""
+    """Columns of open deals by state, each card with coverage and next milestone.
+
+    Each column shows its first BOARD_CARDS deals (in the list's order) and
+    the count and value of all of them, so the page stays the same size
+    however many deals are open: a fixed number of queries, and card details
+    (coverage, milestones, playbook) for the shown cards only."""
     from relationships.coverage import coverage_for_deals
 
-    deals = list((deals if deals is not None else deal_list(user=user)).filter(state__in=Deal.OPEN_STATES))
-    coverage = coverage_for_deals(deals)
-    nearest = next_milestones(deals)
-    progress = playbook_progress(deals)
+    open_deals = (deals if deals is not None else deal_list(user=user)).filter(state__in=Deal.OPEN_STATES)
+    sums = {
+        row["state"]: row
+        for row in open_deals.order_by().values("state").annotate(count=Count("pk"), total=Sum("amount"))
+    }
+    order = open_deals.query.order_by or Deal._meta.ordering
+    # Rank on the deal table alone, then read the few shown with their joins.
+    ranked = (
+        open_deals.select_related(None)
+        .annotate(
+            board_rank=Window(
+                RowNumber(), partition_by=[F("state")], order_by=[*_order_expressions(order), "pk"]
+            )
+        )
+        .filter(board_rank__lte=BOARD_CARDS)
+        .values_list("pk", flat=True)
+    )
+    shown = list(open_deals.filter(pk__in=list(ranked)).order_by(*order, "pk"))
+    coverage = coverage_for_deals(shown)
+    nearest = next_milestones(shown)
+    progress = playbook_progress(shown)
     columns = []
     for state in Deal.OPEN_STATES:
         cards = [
@@ -209,18 +235,29 @@ def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[d
                 "next_milestone": nearest.get(d.pk),
                 "playbook": progress.get(d.pk),
             }
-            for d in deals
+            for d in shown
             if d.state == state
         ]
+        row = sums.get(state, {})
+        count = row.get("count", 0)
         columns.append(
             {
                 "state": state,
                 "label": Deal.State(state).label,
                 "cards": cards,
-                "total": sum((d["deal"].amount for d in cards), Decimal(0)),
+                "count": count,
+                "more": count - len(cards),
+                "total": row.get("total") or Decimal(0),
             }
         )
     return columns
+
+
+def _order_expressions(order: list | tuple) -> list:
+    return [
+        F(name[1:]).desc() if name.startswith("-") else F(name).asc() if isinstance(name, str) else name
+        for name in order
+    ]
 
 
 def approval_inbox(*, user: User) -> QuerySet[ApprovalStep]:

@@ -109,6 +109,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # JIT compilation pays off for long analytic queries, not for pages: the
+    # balance subqueries' high cost estimates made PostgreSQL spend 0.2-0.8 s
+    # compiling queries that run in tens of ms (bench/results/explain-*.md).
+    if not env.bool("PG_JIT", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

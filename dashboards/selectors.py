@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -39,7 +40,7 @@ from contracts.pricing import HUNDRED, cents
 from contracts.selectors import approval_inbox, deal_list
 from dashboards.models import SalesTarget
 from finance.models import BASE_CURRENCY
-from finance.selectors import BUCKETS, Bucket, receivables
+from finance.selectors import BUCKETS, bucket_sums_sql, receivables
 from relationships.coverage import coverage_for_deals
 
 ZERO = Decimal("0.00")
@@ -305,40 +306,42 @@ def signed_vs_target(deals: QuerySet[Deal], *, departments: list[Department], st
 # --- Money -------------------------------------------------------------------------
 
 
-def _bucket_q(bucket: Bucket, as_of: date) -> Q:
-    condition = Q()
-    if bucket.max_days is not None:
-        condition &= Q(due_date__gte=as_of - timedelta(days=bucket.max_days))
-    if bucket.min_days is not None:
-        condition &= Q(due_date__lte=as_of - timedelta(days=bucket.min_days))
-    return condition
-
-
 def receivables_ageing(*, user: User, deals: QuerySet[Deal], as_of: date) -> dict:
     """Outstanding receivables of the deals in view, by ageing bucket (finance's
-    buckets), with the overdue total and the largest overdue invoices. Two queries."""
+    buckets), with the overdue total and the largest overdue invoices. Three
+    queries: the sums over the open items as a derived table (each balance
+    computed once, not once per bucket), the largest overdue ones' ids sorted
+    on the balance alone, then those few invoices with their details."""
     items = receivables(user=user, as_of=as_of).filter(deal__in=deals.values("pk"))
-    sums = {
-        b.code: Sum(Case(When(_bucket_q(b, as_of), then=F("outstanding_base")), output_field=MONEY))
-        for b in BUCKETS
-    }
-    overdue = Q(due_date__lt=as_of)
-    totals = items.aggregate(
-        **sums,
-        overdue_count=Count("pk", filter=overdue),
-        overdue_total=Sum("outstanding_base", filter=overdue),
+    inner, params = (
+        items.annotate(due=F("due_date"), ob=F("outstanding_base")).values("due", "ob").order_by().query
+    ).sql_with_params()
+    cases, case_params = bucket_sums_sql(as_of)
+    sql = (
+        f"SELECT {cases}, COUNT(CASE WHEN due < %s THEN 1 END), SUM(CASE WHEN due < %s THEN ob END) "  # noqa: S608 - fixed SQL around the ORM's own
+        f"FROM ({inner}) AS open_items"
     )
-    buckets = [{"code": b.code, "label": str(b.label), "amount": money(totals[b.code])} for b in BUCKETS]
-    largest = (
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*case_params, as_of, as_of, *params])
+        *sums, overdue_count, overdue_total = cursor.fetchone()
+    buckets = [
+        {"code": b.code, "label": str(b.label), "amount": money(value)}
+        for b, value in zip(BUCKETS, sums, strict=True)
+    ]
+    overdue = Q(due_date__lt=as_of)
+    ids = list(
         items.filter(overdue)
-        .select_related("deal", "counterparty")
-        .order_by("-outstanding_base", "due_date")[:LIST_LIMIT]
+        .order_by("-outstanding_base", "due_date", "pk")
+        .values_list("pk", flat=True)[:LIST_LIMIT]
+    )
+    largest = sorted(
+        items.filter(pk__in=ids).select_related("deal", "counterparty"), key=lambda i: ids.index(i.pk)
     )
     return {
         "buckets": buckets,
         "total": sum((b["amount"] for b in buckets), ZERO),
-        "overdue_count": totals["overdue_count"],
-        "overdue_total": money(totals["overdue_total"]),
+        "overdue_count": overdue_count,
+        "overdue_total": money(overdue_total),
         "overdue": [
             {
                 "invoice": inv.pk,

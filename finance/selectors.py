@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -242,25 +243,21 @@ def bucket_for(*, due_date: date, as_of: date) -> Bucket:
     return BUCKETS[0]  # pragma: no cover - the buckets cover every integer
 
 
-def _bucket_q(bucket: Bucket, as_of: date) -> Q:
-    """Days past due = as_of − due_date, as due-date bounds (no date arithmetic in SQL)."""
-    condition = Q()
-    if bucket.max_days is not None:
-        condition &= Q(due_date__gte=as_of - timedelta(days=bucket.max_days))
-    if bucket.min_days is not None:
-        condition &= Q(due_date__lte=as_of - timedelta(days=bucket.min_days))
-    return condition
-
-
-def _bucket_sums(as_of: date) -> dict:
-    return {
-        bucket.code: Coalesce(
-            Sum(Case(When(_bucket_q(bucket, as_of), then=F("outstanding_base")), output_field=MONEY)),
-            Value(ZERO),
-            output_field=MONEY,
-        )
-        for bucket in BUCKETS
-    }
+def bucket_sums_sql(as_of: date, *, due: str = "due", amount: str = "ob") -> tuple[str, list]:
+    """SQL select items summing `amount` per ageing bucket of `due` (one column
+    named by each bucket's code), with their parameters: for queries over a
+    derived table of open items."""
+    cases, params = [], []
+    for bucket in BUCKETS:
+        bounds = []
+        if bucket.max_days is not None:
+            bounds.append(f"{due} >= %s")
+            params.append(as_of - timedelta(days=bucket.max_days))
+        if bucket.min_days is not None:
+            bounds.append(f"{due} <= %s")
+            params.append(as_of - timedelta(days=bucket.min_days))
+        cases.append(f"COALESCE(SUM(CASE WHEN {' AND '.join(bounds)} THEN {amount} END), 0) AS {bucket.code}")
+    return ", ".join(cases), params
 
 
 def _cents(row: dict) -> dict:
@@ -295,17 +292,32 @@ class AgeingReport:
 
 
 def ageing(*, user: User, as_of: date | None = None, direction: str = Direction.RECEIVABLE) -> AgeingReport:
-    """Outstanding base-currency amounts by bucket of days past due, in total and per counterparty."""
+    """Outstanding base-currency amounts by bucket of days past due, in total and per counterparty.
+
+    One query: the open items (each balance computed once) as a derived table,
+    summed by bucket and counterparty around it. Summing the annotated
+    queryset directly would repeat the balance subqueries in every bucket's
+    CASE; the totals are the sums of the rows."""
     as_of = as_of or timezone.localdate()
-    items = open_items(user=user, direction=direction, as_of=as_of)
-    sums = _bucket_sums(as_of)
-    totals = _cents(items.aggregate(**sums))
-    rows = [
-        _cents(row)
-        for row in items.values("counterparty", "counterparty__name")
-        .annotate(**sums, total=Sum("outstanding_base"))
-        .order_by("-total", "counterparty__name")
-    ]
+    items = (
+        open_items(user=user, direction=direction, as_of=as_of)
+        .annotate(
+            cp=F("counterparty"), cp_name=F("counterparty__name"), due=F("due_date"), ob=F("outstanding_base")
+        )
+        .values("cp", "cp_name", "due", "ob")
+        .order_by()
+    )
+    inner, params = items.query.sql_with_params()
+    cases, case_params = bucket_sums_sql(as_of)
+    sql = (
+        f"SELECT cp, cp_name, {cases}, SUM(ob) AS total FROM ({inner}) AS open_items "  # noqa: S608 - fixed SQL around the ORM's own
+        "GROUP BY cp, cp_name ORDER BY total DESC, cp_name"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*case_params, *params])
+        names = ["counterparty", "counterparty__name", *(b.code for b in BUCKETS), "total"]
+        rows = [_cents(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+    totals = {b.code: sum((row[b.code] for row in rows), ZERO) for b in BUCKETS}
     return AgeingReport(
         as_of=as_of,
         direction=direction,

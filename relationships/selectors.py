@@ -6,7 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
@@ -53,15 +54,25 @@ def contact_get_for_user(*, user: User, pk: int, for_write: bool = False) -> Con
 
 
 def customer_list_annotated(*, user: User) -> QuerySet[Customer]:
-    """The customer list page's rows: counts of contacts and open deals."""
+    """The customer list page's rows: counts of contacts and open deals.
+
+    Correlated subqueries, not joins: joining contacts, deals and interactions
+    at once multiplies them (a customer with 10 contacts, 4 deals and 40
+    interactions is 1,600 joined rows), and the database can compute the
+    subqueries for the page's rows only."""
     from contracts.models import Deal
 
+    def count(queryset: QuerySet) -> Coalesce:
+        counted = queryset.filter(customer=OuterRef("pk")).order_by().values("customer")
+        return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+    last = Interaction.objects.filter(customer=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")
     return (
         customer_list(user=user)
         .annotate(
-            contact_count=Count("contacts", filter=Q(contacts__is_active=True), distinct=True),
-            open_deal_count=Count("deals", filter=Q(deals__state__in=Deal.OPEN_STATES), distinct=True),
-            last_interaction=Max("interactions__occurred_at"),
+            contact_count=count(Contact.objects.filter(is_active=True)),
+            open_deal_count=count(Deal.objects.filter(state__in=Deal.OPEN_STATES)),
+            last_interaction=Subquery(last[:1]),
         )
         .order_by("name")
     )
