@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contracts', '0005_contract_document'),
-        ('finance', '0002_invoice_series'),
+        ('finance', '0003_invoice_version'),
         ('relationships', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
