@@ -90,7 +90,7 @@ vendor:
 	mkdir -p static/vendor/axe-core
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE static/vendor/axe-core/
 	mkdir -p static/vendor/chartjs
-	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/chartjs/
 	cp node_modules/chart.js/LICENSE.md static/vendor/chartjs/
 
 lock: $(BIN)/python
@@ -108,7 +108,7 @@ BENCH_DB ?= bench_s01
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 BENCH_PORT ?= 8112
 BENCH_REQUESTS ?= 200
-BENCH_ENV := DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) DEBUG=0 SECRET_KEY=bench-only-secret-key-$(BENCH_DB) \
+BENCH_ENV := DJANGO_SETTINGS_MODULE=crm_contracts.settings DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) DEBUG=0 SECRET_KEY=bench-only-secret-key-$(BENCH_DB) \
   SECURE_SSL_REDIRECT=0 SECURE_HSTS_SECONDS=0 LOG_LEVEL=WARNING
 .PHONY: bench
 bench: venv

@@ -1,6 +1,6 @@
 """EXPLAIN ANALYZE the slowest query behind each benchmarked endpoint.
 
-    DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=postgres://.../bench_s1 \
+    DJANGO_SETTINGS_MODULE=crm_contracts.settings DATABASE_URL=postgres://.../bench_s1 \
         python bench/explain.py --label before --out bench/results/explain-2026-11-27.md
 
 Requests each endpoint in-process (Django's test client, as the benchmark's
@@ -26,7 +26,7 @@ def main() -> None:
     parser.add_argument("--out", required=True)
     parser.add_argument("--only", nargs="*")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm_contracts.settings")
     import django
 
     django.setup()

@@ -56,6 +56,17 @@ def test_deploy_check_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
+def test_collectstatic_with_the_production_storage_finds_every_referenced_file(tmp_path):
+    # The manifest storage fails on a missing file a stylesheet or script
+    # names (a source map, a font): the production start would fail.
+    result = run_django(
+        ["manage.py", "collectstatic", "--no-input", "-v0"], **PRODUCTION_ENV, STATIC_ROOT=str(tmp_path)
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "staticfiles.json").exists()
+
+
 def test_ci_runs_the_suite_on_postgresql():
     if not services_required():
         pytest.skip("a developer machine may use the zero-setup SQLite default")
