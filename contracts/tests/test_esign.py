@@ -153,7 +153,7 @@ def test_both_parties_sign_through_their_links_and_the_deal_is_signed(
     signed_event = req.events.get(kind="signed", signer=them)
     assert (signed_event.ip, signed_event.user_agent) == ("203.0.113.7", UA)
     them.refresh_from_db()
-    assert them.consent_text.startswith("I have read contract")
+    assert them.consent_text.startswith("我已阅读合同")  # in the contract's language
     assert original_sha in them.consent_text
     assert received
     assert received[0]["document"] == signed
@@ -175,7 +175,7 @@ def test_a_used_link_cannot_sign_again(client, deal, rep, manager, buyer, mails)
     again = client_post(client, them, sign_data("Someone Else"))
 
     assert again.status_code == 410
-    assert "cannot be used to sign again" in client.get(path_of(them)).content.decode()
+    assert "不能再次用于签署" in client.get(path_of(them)).content.decode()  # "cannot be used to sign again"
     assert req.events.filter(kind="signed").count() == 1
     them.refresh_from_db()
     assert them.signed_name == "王建国"
@@ -214,7 +214,7 @@ def test_overdue_requests_expire_with_an_event_per_pending_signer(client, deal, 
     assert [e.signer.party for e in expired] == [Signer.Party.US]
     response = client.get(path_of(req.signers.get(party=Signer.Party.US)))
     assert response.status_code == 410
-    assert "expired" in response.content.decode()
+    assert "此链接已过期" in response.content.decode()  # "This link has expired"
 
 
 @pytest.mark.django_db
@@ -278,7 +278,9 @@ def test_a_new_contract_version_invalidates_outstanding_links(client, deal, rep,
     assert response.status_code == 410
     req.refresh_from_db()
     assert req.status == SigningRequest.Status.INVALIDATED
-    assert "newer contract version" in req.events.get(kind="invalidated").detail
+    assert (
+        req.events.get(kind="invalidated").detail == "已有更新的合同版本。"
+    )  # "A newer contract version exists."
     assert not req.events.filter(kind="signed").exists()
 
 
