@@ -1,9 +1,10 @@
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from relationships.models import Contact, Customer
+from relationships.models import Customer
+from relationships.selectors import customer_search
 
 
 class CustomerFilter(django_filters.FilterSet):
@@ -36,5 +37,4 @@ class CustomerFilter(django_filters.FilterSet):
         fields = ["q", "kind", "status", "segment", "customer_type", "region", "industry", "owner"]
 
     def search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
-        people = Contact.objects.filter(customer=OuterRef("pk"), name__icontains=value)
-        return queryset.filter(Q(name__icontains=value) | Q(industry__icontains=value) | Exists(people))
+        return customer_search(queryset, query=value)  # ranked; a chosen `ordering` replaces the rank

@@ -6,7 +6,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -76,6 +88,42 @@ def customer_list_annotated(*, user: User) -> QuerySet[Customer]:
         )
         .order_by("name")
     )
+
+
+TRIGRAM_MIN = 3  # pg_trgm finds no trigram in a shorter pattern, so no index can serve it
+
+
+def customer_search(customers: QuerySet[Customer], *, query: str) -> QuerySet[Customer]:
+    """`customers` whose name, industry or a contact's name contains `query`,
+    best first: the exact name, names starting with it, names containing it,
+    then industry, then contact matches; ties by name.
+
+    On PostgreSQL the trigram indexes (migration 0002_search_trigram) serve
+    the `icontains` tests from three characters on, in any script; the
+    contacts are then one indexed subquery (`pk IN`), not a test per customer.
+    No index serves shorter queries: two characters (a whole Chinese name,
+    often) still search the contacts, of the customers in scope only; one
+    character searches names and industries only, as it would match most
+    contacts and cost a pass over all of them."""
+    query = query.strip()
+    if not query:
+        return customers
+    matches = Q(name__icontains=query) | Q(industry__icontains=query)
+    if len(query) >= TRIGRAM_MIN:  # a union of ids, each part from its own index
+        by_customer = Customer.objects.filter(matches).order_by().values("pk")
+        by_contact = Contact.objects.filter(name__icontains=query).order_by().values("customer_id")
+        matches = Q(pk__in=by_customer.union(by_contact))
+    elif len(query) == TRIGRAM_MIN - 1:
+        matches |= Exists(Contact.objects.filter(customer=OuterRef("pk"), name__icontains=query))
+    rank = Case(
+        When(name__iexact=query, then=Value(0)),
+        When(name__istartswith=query, then=Value(1)),
+        When(name__icontains=query, then=Value(2)),
+        When(industry__icontains=query, then=Value(3)),
+        default=Value(4),
+        output_field=IntegerField(),
+    )
+    return customers.filter(matches).annotate(search_rank=rank).order_by("search_rank", "name", "pk")
 
 
 def customer_deals(*, user: User, customer: Customer) -> QuerySet:
