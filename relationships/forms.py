@@ -200,7 +200,9 @@ class BuyingRoleForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, deal, **kwargs) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
         self.instance.deal = deal
-        self.fields["contact"].queryset = deal.customer.contacts.filter(is_active=True)
+        self.fields["contact"].queryset = deal.customer.contacts.filter(is_active=True).only(
+            "customer", "name"
+        )
 
     def validate_unique(self) -> None:
         """The service updates an existing (deal, contact, role) instead of refusing it."""
