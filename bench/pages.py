@@ -87,7 +87,7 @@ def main() -> None:
             for _ in range(args.runs):
                 client.get(path)
             profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "45")))
             continue
         times, cpu = [], []
         for _ in range(args.runs):

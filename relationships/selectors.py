@@ -126,6 +126,7 @@ class ChartNode:
     style_label: str = ""
     style_hint: str = ""
     stage_label: str = ""
+    unit_name: str = ""
 
     @property
     def is_leaf(self) -> bool:
@@ -155,21 +156,19 @@ class OrgChart:
     roots: list[ChartNode]
     units: list[tuple[OrgUnit, int]]  # tree order, with depth
     contact_count: int
+    contacts: list[Contact] = field(default_factory=list)  # by name
 
 
-CHART_FIELDS = ("customer", "name", "title", "layer", "social_style", "reports_to", "org_unit__name")
+CHART_FIELDS = ("customer", "name", "title", "layer", "social_style", "reports_to", "org_unit")
 
 
 def org_chart(*, customer: Customer, deal=None) -> OrgChart:  # noqa: ANN001 - contracts.Deal
     """The customer's active contacts as a reports-to forest, each node with
     its relationship stage, coach status and (for `deal`) buying roles.
     A fixed number of queries, whatever the size of the organisation."""
-    contacts = list(
-        customer.contacts.filter(is_active=True)
-        .select_related("org_unit")
-        .only(*CHART_FIELDS)
-        .order_by("name")
-    )
+    contacts = list(customer.contacts.filter(is_active=True).only(*CHART_FIELDS).order_by("name"))
+    units = org_unit_tree(customer=customer)
+    unit_names = {unit.pk: unit.name for unit, _depth in units}  # a contact's unit is at its customer
     ids = [c.pk for c in contacts]
     stages = best_stages(contact_ids=ids)
     assessments = {a.contact_id: a for a in CoachAssessment.objects.filter(contact_id__in=ids)}
@@ -199,13 +198,14 @@ def org_chart(*, customer: Customer, deal=None) -> OrgChart:  # noqa: ANN001 - c
             style_label=styles.get(contact.social_style, ""),
             style_hint=hints.get(contact.social_style, ""),
             stage_label=stage_labels.get(stage, "") if stage else "",
+            unit_name=unit_names.get(contact.org_unit_id, ""),
         )
     roots = []
     for node in nodes.values():
         parent = nodes.get(node.contact.reports_to_id)
         (parent.children if parent else roots).append(node)
     roots.sort(key=lambda n: -n.size)
-    return OrgChart(roots=roots, units=org_unit_tree(customer=customer), contact_count=len(contacts))
+    return OrgChart(roots=roots, units=units, contact_count=len(contacts), contacts=contacts)
 
 
 def org_unit_tree(*, customer: Customer) -> list[tuple[OrgUnit, int]]:
