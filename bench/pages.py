@@ -11,7 +11,7 @@ manifest). Prints the median and the spread of `--runs` requests after two
 warm-up requests, the median CPU time of this process (steadier than wall
 time on a shared machine; SQL runs in PostgreSQL, outside it), and the
 number of queries; `--profile NAME` prints that
-page's cProfile hot spots instead.
+page's cProfile hot spots instead (`--sort tottime --top 60`).
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--profile", default="")
     parser.add_argument("--only", default="")
+    parser.add_argument("--sort", default="cumulative", help="cProfile order: cumulative, tottime, ...")
+    parser.add_argument("--top", type=int, default=45)
     args = parser.parse_args()
     setup()
     from django.db import connection
@@ -87,7 +89,7 @@ def main() -> None:
             for _ in range(args.runs):
                 client.get(path)
             profile.disable()
-            pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "45")))
+            pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
             continue
         times, cpu = [], []
         for _ in range(args.runs):
