@@ -30,6 +30,7 @@ from contracts.models import (
     Milestone,
     RiskPolicy,
 )
+from crm_contracts.pages import pk_url
 
 TRANSITION_LABELS: dict[str, Promise] = {
     "qualify": _("Qualify"),
@@ -196,6 +197,14 @@ def missed_follow_ups(deal: Deal) -> list[DealAction]:
 BOARD_CARDS = 10  # per column; the rest are counted and reached through the deal list
 
 
+# What a card shows (and its coverage, milestone and playbook need): the
+# board's deals carry neither their customers' profiles nor their owners' departments.
+BOARD_CARD_FIELDS = (
+    *("name", "state", "amount", "currency", "customer", "owner", "created_at"),
+    *("customer__name", "owner__first_name", "owner__last_name", "owner__username"),
+)
+
+
 def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[dict]:
     """Columns of open deals by state, each card with coverage and next milestone.
 
@@ -222,7 +231,14 @@ def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[d
         .filter(board_rank__lte=BOARD_CARDS)
         .values_list("pk", flat=True)
     )
-    shown = list(open_deals.filter(pk__in=list(ranked)).order_by(*order, "pk"))
+    shown = list(
+        open_deals.filter(pk__in=list(ranked))
+        .select_related(None)
+        .select_related("customer", "owner")
+        .only(*BOARD_CARD_FIELDS)
+        .order_by(*order, "pk")
+    )
+    deal_url = pk_url("contracts:deal_detail")
     coverage = coverage_for_deals(shown)
     nearest = next_milestones(shown)
     progress = playbook_progress(shown)
@@ -231,6 +247,7 @@ def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[d
         cards = [
             {
                 "deal": d,
+                "url": deal_url(d.pk),
                 "coverage": coverage.get(d.pk),
                 "next_milestone": nearest.get(d.pk),
                 "playbook": progress.get(d.pk),

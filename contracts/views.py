@@ -62,7 +62,7 @@ from contracts.selectors import (
 )
 from crm_contracts.exports import export_response
 from crm_contracts.imports import ImportSpec, import_page
-from crm_contracts.pages import apply_errors, form_page
+from crm_contracts.pages import apply_errors, form_page, pk_url
 from relationships.coverage import coverage_for_deals
 from relationships.selectors import customer_list
 
@@ -127,6 +127,9 @@ def deal_list_view(request: HttpRequest) -> HttpResponse:
     filterset = DealFilter(request.GET or None, queryset=deal_list(user=request.user))
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     deals = list(page.object_list)
+    deal_url = pk_url("contracts:deal_detail")  # resolved once, not per row
+    for deal in deals:
+        deal.detail_url = deal_url(deal.pk)
     context = {
         "filter": filterset,
         "page": page,

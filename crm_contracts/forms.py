@@ -3,6 +3,12 @@ from datetime import datetime
 from django import forms
 from django.utils.dateparse import parse_datetime
 
+# Django's select template includes a template per option (and one more for
+# its attributes): a select of 300 contacts took 20 ms. This one prints the
+# options inline, to the same HTML.
+INLINE_SELECT_TEMPLATE = "crm_contracts/widgets/select.html"
+PLAIN_SELECTS = (forms.Select, forms.SelectMultiple, forms.NullBooleanSelect)
+
 
 class StyledFormMixin:
     """Gives every widget the CSS framework's classes, and marks invalid fields."""
@@ -18,6 +24,8 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if type(widget) in PLAIN_SELECTS:
+                widget.template_name = INLINE_SELECT_TEMPLATE
 
     def full_clean(self) -> None:
         super().full_clean()

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -68,7 +70,7 @@ class RoleCoverage:
     def label(self) -> str:
         return str(BuyingRole.Role(self.role).label)
 
-    @property
+    @cached_property
     def best(self) -> RoleHolder | None:
         return max(self.holders, key=lambda h: h.points, default=None)
 
@@ -98,9 +100,13 @@ class Coverage:
     roles: list[RoleCoverage]
     coach: CoachCoverage
     layers: dict[str, bool]
-    gaps: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
+    def gaps(self) -> list[str]:
+        """Built when read: lists and cards show only the score."""
+        return _gaps(self.roles, self.coach, self.layers)
+
+    @cached_property
     def score(self) -> int:
         role_points = sum(r.points for r in self.roles)
         layer_points = sum(LAYER_POINTS[layer] for layer, reached in self.layers.items() if reached)
@@ -127,9 +133,7 @@ def compute_coverage(
     layers = {
         layer: layer in reached_layers for layer in (Layer.DECISION, Layer.MANAGEMENT, Layer.OPERATIONAL)
     }
-    return Coverage(
-        deal_id=deal_id, roles=roles, coach=coach, layers=layers, gaps=_gaps(roles, coach, layers)
-    )
+    return Coverage(deal_id=deal_id, roles=roles, coach=coach, layers=layers)
 
 
 def _gaps(roles: list[RoleCoverage], coach: CoachCoverage, layers: dict[str, bool]) -> list[str]:
@@ -188,27 +192,32 @@ def coverage_for_deals(deals: Iterable) -> dict[int, Coverage]:
         if row["best"] >= Stage.MEETING:
             warm_layers[row["contact__customer_id"]].add(row["contact__layer"])
 
+    # Plain rows, not model instances: a board asks for a hundred deals' roles.
     holders: dict[int, dict[str, list[RoleHolder]]] = defaultdict(lambda: defaultdict(list))
     role_layers: dict[int, set[str]] = defaultdict(set)
-    for br in BuyingRole.objects.filter(deal_id__in=deal_ids, contact__is_active=True).select_related(
-        "contact"
+    for deal_id, role, contact_id, name, layer, attitude, influence in BuyingRole.objects.filter(
+        deal_id__in=deal_ids, contact__is_active=True
+    ).values_list(
+        "deal_id", "role", "contact_id", "contact__name", "contact__layer", "attitude", "influence"
     ):
-        holders[br.deal_id][br.role].append(
+        holders[deal_id][role].append(
             RoleHolder(
-                contact_id=br.contact_id,
-                name=br.contact.name,
-                layer=br.contact.layer,
-                attitude=br.attitude,
-                influence=br.influence,
-                stage=best_stage.get(br.contact_id),
+                contact_id=contact_id,
+                name=name,
+                layer=layer,
+                attitude=attitude,
+                influence=influence,
+                stage=best_stage.get(contact_id),
             )
         )
-        role_layers[br.deal_id].add(br.contact.layer)
+        role_layers[deal_id].add(layer)
 
     best_coach: dict[int, CoachCoverage] = {}
-    for assessment in CoachAssessment.objects.filter(
-        contact__customer_id__in=customer_ids, contact__is_active=True
-    ).select_related("contact"):
+    for assessment in (
+        CoachAssessment.objects.filter(contact__customer_id__in=customer_ids, contact__is_active=True)
+        .select_related("contact")
+        .only("contact__name", "contact__customer_id", *chain(*CoachAssessment.CRITERIA))
+    ):
         candidate = CoachCoverage(assessment.contact_id, assessment.contact.name, assessment.criteria_met)
         current = best_coach.get(assessment.contact.customer_id)
         if current is None or candidate.criteria_met > current.criteria_met:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
@@ -25,14 +26,18 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import scope_users
+from crm_contracts.pages import pk_url
 from relationships.models import (
+    SOCIAL_STYLE_HINTS,
     BuyingRole,
     CoachAssessment,
     Contact,
     Customer,
     Interaction,
+    Layer,
     OrgUnit,
     Relationship,
+    SocialStyle,
     Stage,
 )
 from relationships.permissions import can_edit_customer
@@ -154,35 +159,42 @@ LEAF_GROUP_MIN = 3
 
 @dataclass
 class ChartNode:
+    """One card of the org chart, with what the card shows ready to print:
+    a chart draws hundreds of them, and each lookup in a template costs."""
+
     contact: Contact
     stage: int | None = None
     coach_status: str = CoachAssessment.Status.NONE
     coach_met: int = 0
     roles: list[BuyingRole] = field(default_factory=list)
     children: list[ChartNode] = field(default_factory=list)
-
-    @property
-    def stage_label(self) -> str:
-        return Stage(self.stage).label if self.stage else ""
+    url: str = ""
+    search: str = ""  # lower-case name and title, for the page's find box
+    layer_label: str = ""
+    style_label: str = ""
+    style_hint: str = ""
+    stage_label: str = ""
+    unit_name: str = ""
 
     @property
     def is_leaf(self) -> bool:
         return not self.children
 
-    @property
+    # Cached: read only once the tree is complete.
+    @cached_property
     def leaf_group(self) -> list[ChartNode]:
         """Children without reports of their own, when there are enough of them to
         stack in one column: a team of forty stays one card wide."""
         leaves = [c for c in self.children if c.is_leaf]
         return leaves if len(leaves) >= LEAF_GROUP_MIN else []
 
-    @property
+    @cached_property
     def branches(self) -> list[ChartNode]:
         """The children drawn side by side: everyone not in the leaf group."""
         grouped = {id(n) for n in self.leaf_group}
         return [c for c in self.children if id(c) not in grouped]
 
-    @property
+    @cached_property
     def size(self) -> int:
         return 1 + sum(c.size for c in self.children)
 
@@ -192,13 +204,19 @@ class OrgChart:
     roots: list[ChartNode]
     units: list[tuple[OrgUnit, int]]  # tree order, with depth
     contact_count: int
+    contacts: list[Contact] = field(default_factory=list)  # by name
+
+
+CHART_FIELDS = ("customer", "name", "title", "layer", "social_style", "reports_to", "org_unit")
 
 
 def org_chart(*, customer: Customer, deal=None) -> OrgChart:  # noqa: ANN001 - contracts.Deal
     """The customer's active contacts as a reports-to forest, each node with
     its relationship stage, coach status and (for `deal`) buying roles.
     A fixed number of queries, whatever the size of the organisation."""
-    contacts = list(customer.contacts.filter(is_active=True).select_related("org_unit").order_by("name"))
+    contacts = list(customer.contacts.filter(is_active=True).only(*CHART_FIELDS).order_by("name"))
+    units = org_unit_tree(customer=customer)
+    unit_names = {unit.pk: unit.name for unit, _depth in units}  # a contact's unit is at its customer
     ids = [c.pk for c in contacts]
     stages = best_stages(contact_ids=ids)
     assessments = {a.contact_id: a for a in CoachAssessment.objects.filter(contact_id__in=ids)}
@@ -207,22 +225,35 @@ def org_chart(*, customer: Customer, deal=None) -> OrgChart:  # noqa: ANN001 - c
         for role in BuyingRole.objects.filter(deal=deal, contact_id__in=ids):
             roles[role.contact_id].append(role)
 
+    contact_url = pk_url("relationships:contact_detail")
+    layers = {value: str(label) for value, label in Layer.choices}
+    styles = {value: str(label) for value, label in SocialStyle.choices}
+    hints = {value: str(hint) for value, hint in SOCIAL_STYLE_HINTS.items()}
+    stage_labels = {value: str(label) for value, label in Stage.choices}
     nodes = {}
     for contact in contacts:
         assessment = assessments.get(contact.pk)
+        stage = stages.get(contact.pk)
         nodes[contact.pk] = ChartNode(
             contact=contact,
-            stage=stages.get(contact.pk),
+            stage=stage,
             coach_status=assessment.status if assessment else CoachAssessment.Status.NONE,
             coach_met=assessment.criteria_met if assessment else 0,
             roles=roles.get(contact.pk, []),
+            url=contact_url(contact.pk),
+            search=f"{contact.name.lower()} {contact.title.lower()}",
+            layer_label=layers.get(contact.layer, contact.layer),
+            style_label=styles.get(contact.social_style, ""),
+            style_hint=hints.get(contact.social_style, ""),
+            stage_label=stage_labels.get(stage, "") if stage else "",
+            unit_name=unit_names.get(contact.org_unit_id, ""),
         )
     roots = []
     for node in nodes.values():
         parent = nodes.get(node.contact.reports_to_id)
         (parent.children if parent else roots).append(node)
     roots.sort(key=lambda n: -n.size)
-    return OrgChart(roots=roots, units=org_unit_tree(customer=customer), contact_count=len(contacts))
+    return OrgChart(roots=roots, units=units, contact_count=len(contacts), contacts=contacts)
 
 
 def org_unit_tree(*, customer: Customer) -> list[tuple[OrgUnit, int]]:

@@ -177,7 +177,7 @@ def org_chart_view(request: HttpRequest, pk: int) -> HttpResponse:
         "deals": deals,
         "deal": deal,
         "coverage": coverage_for_deals([deal]).get(deal.pk) if deal else None,
-        "role_form": BuyingRoleForm(deal=deal) if deal else None,
+        "role_form": BuyingRoleForm(deal=deal, contacts=chart.contacts) if deal else None,
     }
     if request.headers.get("HX-Request"):
         return render(request, "relationships/_org_chart.html", {"customer": customer, **context})

@@ -247,3 +247,57 @@ def test_customer_history_shows_who_changed_what(client, rep, manager, customer)
     assert str(rep) in page
     assert "Strategic" in page
     assert "Active" in page
+
+
+@pytest.mark.django_db
+def test_org_chart_card_shows_link_unit_style_stage_and_coach(client, rep, customer):
+    from relationships.tests.factories import OrgUnitFactory
+
+    unit = OrgUnitFactory(customer=customer, name="Grid Planning")
+    boss = ContactFactory(
+        customer=customer, name="Ms Lin", title="Chief Engineer", org_unit=unit, social_style="analytical"
+    )
+    RelationshipFactory(contact=boss, user=rep, stage=3)
+    CoachAssessmentFactory(contact=boss, win_win=False)
+    client.force_login(rep)
+
+    page = client.get(reverse("relationships:org_chart", args=[customer.pk])).content.decode()
+
+    assert f'href="{reverse("relationships:contact_detail", args=[boss.pk])}">Ms Lin</a>' in page
+    assert 'data-search="ms lin chief engineer"' in page
+    assert '<i class="bi bi-building" aria-hidden="true"></i> Grid Planning</div>' in page
+    assert (
+        '<span class="oc-style" title="Slow and precise: bring details, data and logic; give time.">Analytical'
+        in page
+    )
+    assert '<span class="oc-stage stage-3">Trust</span>' in page
+    assert "Coach candidate (2/3)" in page
+
+
+@pytest.mark.django_db
+def test_org_chart_role_form_offers_the_active_contacts_and_checks_the_customer(client, rep, customer):
+    deal = DealFactory(customer=customer, owner=rep)
+    ContactFactory(customer=customer, name="Zhao")
+    ContactFactory(customer=customer, name="An")
+    ContactFactory(customer=customer, name="Gone", is_active=False)
+    stranger = ContactFactory(name="Elsewhere")
+    client.force_login(rep)
+
+    page = client.get(
+        reverse("relationships:org_chart", args=[customer.pk]), {"deal": deal.pk}
+    ).content.decode()
+    select = page[
+        page.index('<select name="contact"') : page.index("</select>", page.index('<select name="contact"'))
+    ]
+    response = client.post(
+        reverse("relationships:buying_role_add", args=[customer.pk, deal.pk]),
+        {"contact": stranger.pk, "role": "purchaser", "attitude": "neutral", "influence": "high"},
+    )
+
+    assert [line.split(">")[1].split("<")[0] for line in select.split("<option")[1:]] == [
+        "---------",
+        "An",
+        "Zhao",
+    ]
+    assert not BuyingRole.objects.exists()  # the queryset still validates: another customer's contact
+    assert response.status_code in (200, 302, 400)
