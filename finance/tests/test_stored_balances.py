@@ -201,3 +201,26 @@ def test_recompute_command(finance, rep, capsys):
 
     assert "1 invoice" in capsys.readouterr().out
     assert_stored_equals_derived()
+
+
+def test_ageing_api_rows_are_what_the_row_serializer_gives(finance, rep):
+    from finance.api.serializers import AgeingRowSerializer
+    from finance.tests.test_api import api
+
+    _book(finance, rep)
+    other = deal_for(rep)
+    issued_invoice(by=finance, deal=other, issue_date=timezone.localdate() - timedelta(days=100))
+    report = ageing(user=finance)
+
+    body = api(finance).get("/api/ageing/").json()
+
+    assert body["rows"] == AgeingRowSerializer(report.rows, many=True).data
+    assert body["rows"] == AgeingRowSerializer.represent(report.rows)
+    assert len(body["rows"]) == 2
+    assert body["total"] == "4220.00"
+    assert (
+        AgeingRowSerializer.represent([{**body["rows"][0], "counterparty__name": "x", "current": 0}])[0][
+            "current"
+        ]
+        == "0.00"
+    )
