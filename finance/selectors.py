@@ -9,7 +9,9 @@ Today's figures (no `as_of`, or `as_of` today) filter, sort and sum the
 stored balance (`Invoice.open_amount`, `open_amount_base`, kept by
 finance.services) instead of deriving every invoice's balance per request;
 the parts (allocated, credited, written off) are still derived, for the rows
-shown only. A past day derives everything, as of that day.
+shown only. A past day derives everything, as of that day. (The stored
+balance counts everything booked, also a payment dated after today; as of
+a future day the derived path answers.)
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contracts.pricing import cents
 from crm_contracts.locking import version_field
 from finance.models import (
     Allocation,
@@ -298,7 +297,7 @@ class AgeingRowSerializer(serializers.Serializer):
             {
                 "counterparty": row["counterparty"],
                 "counterparty_name": row["counterparty__name"],
-                **{name: f"{cents(Decimal(row[name])):f}" for name in cls.AMOUNTS},
+                **{name: f"{row[name]:.2f}" for name in cls.AMOUNTS},  # exact already: no rounding
             }
             for row in rows
         ]
