@@ -274,15 +274,14 @@ def _locked(pk: int) -> Invoice:
     return Invoice.objects.select_for_update().get(pk=pk)
 
 
-def _store_balance(invoice: Invoice, **changes: Any) -> Invoice:
-    """Write the invoice's derived balance (and `changes`) to its stored columns.
-    The caller holds the invoice's row lock, in the transaction that changed the balance."""
+def _store_balance(invoice: Invoice) -> None:
+    """Write the invoice's derived balance to its stored columns. The caller holds the
+    invoice's row lock (or just created it), in the transaction that changed the balance."""
     balance = invoice_balance(invoice)
-    changes |= {"open_amount": balance.outstanding, "open_amount_base": balance.outstanding_base}
-    Invoice.objects.filter(pk=invoice.pk).update(**changes)
-    for name, value in changes.items():
-        setattr(invoice, name, value)
-    return balance
+    Invoice.objects.filter(pk=invoice.pk).update(
+        open_amount=balance.outstanding, open_amount_base=balance.outstanding_base
+    )
+    invoice.open_amount, invoice.open_amount_base = balance.outstanding, balance.outstanding_base
 
 
 def _refresh_status(invoice: Invoice) -> None:
