@@ -36,16 +36,17 @@ def _counterparties(request: HttpRequest | None) -> QuerySet[Customer]:
 
 
 def _overdue_q() -> Q:
+    """Open, past due, with a stored balance left (today's: a column, not the derived annotation)."""
     return Q(
         status__in=Invoice.OPEN_STATUSES,
         kind=Invoice.Kind.INVOICE,
         due_date__lt=timezone.localdate(),
-        outstanding__gt=0,
+        open_amount__gt=0,
     )
 
 
 class InvoiceFilter(StyledFilterSet):
-    """Needs a queryset annotated by finance.selectors.with_balances."""
+    """Needs a queryset annotated by finance.selectors.with_balances (ordering by outstanding_base)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(

@@ -4,9 +4,12 @@ and the cost entries behind the four financial views.
 Every amount has its currency beside it and the exchange rate to the base
 currency (BASE_CURRENCY) used for it; the base-currency figure is computed
 once, with contracts.pricing.cents, and stored, so reports sum exact cents
-in the database. Balances are derived, never stored: an invoice's
-outstanding amount is its gross minus allocations, credit notes and
-approved write-offs (finance.selectors).
+in the database. An invoice's outstanding amount is its gross minus
+allocations, credit notes and approved write-offs (finance.selectors
+derives it, also as of a past day). Its current value is also stored on the
+invoice (`open_amount`, `open_amount_base`), written by finance.services in
+the transaction that changes it, so today's lists and ageing read a column
+instead of summing every invoice's history per request.
 """
 
 from __future__ import annotations
@@ -128,6 +131,9 @@ class Invoice(models.Model):
     gross = money(_("gross"), default=Decimal("0"), editable=False)
     gross_base = money(_("gross in base currency"), default=Decimal("0"), editable=False)
     net_base = money(_("net in base currency"), default=Decimal("0"), editable=False)
+    # Stored balance: equal to with_balances' outstanding / outstanding_base (kept by finance.services).
+    open_amount = money(_("open amount"), default=Decimal("0"), editable=False)
+    open_amount_base = money(_("open amount in base currency"), default=Decimal("0"), editable=False)
     notes = models.TextField(_("notes"), blank=True)
     cancel_reason = models.TextField(_("cancellation reason"), blank=True, editable=False)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True, editable=False)
@@ -147,6 +153,12 @@ class Invoice(models.Model):
             models.Index(fields=["counterparty", "status"]),
             # Lists page in this order: the first page is read off the index instead of sorting every match.
             models.Index(fields=["-issue_date", "-id"], name="invoice_issue_date_idx"),
+            # Today's open items, ageing and overdue list: booked invoices with a stored balance left.
+            models.Index(
+                fields=["direction", "due_date"],
+                name="invoice_open_items_idx",
+                condition=Q(open_amount__gt=0, kind="invoice", status__in=["issued", "partly_paid", "paid"]),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

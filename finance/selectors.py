@@ -4,6 +4,14 @@ An invoice's outstanding amount (in its currency and in base currency) is
 gross − allocations − issued credit notes − approved write-offs. With
 `as_of`, only what had happened by that day counts (payments by their
 date, credit notes by their issue date, write-offs by their decision).
+
+Today's figures (no `as_of`, or `as_of` today) filter, sort and sum the
+stored balance (`Invoice.open_amount`, `open_amount_base`, kept by
+finance.services) instead of deriving every invoice's balance per request;
+the parts (allocated, credited, written off) are still derived, for the rows
+shown only. A past day derives everything, as of that day. (The stored
+balance counts everything booked, also a payment dated after today; as of
+a future day the derived path answers.)
 """
 
 from __future__ import annotations
@@ -110,8 +118,22 @@ def _sum(queryset: QuerySet, field_name: str) -> Coalesce:
     return Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
-def with_balances(invoices: QuerySet[Invoice], *, as_of: date | None = None) -> QuerySet[Invoice]:
-    """Annotate allocated, credited, written_off, outstanding and outstanding_base."""
+def is_current(as_of: date | None) -> bool:
+    """No day asked for, or today: the stored balances answer."""
+    return as_of is None or as_of == timezone.localdate()
+
+
+def with_balances(
+    invoices: QuerySet[Invoice], *, as_of: date | None = None, stored: bool = False
+) -> QuerySet[Invoice]:
+    """Annotate allocated, credited, written_off, outstanding and outstanding_base.
+
+    `stored`: outstanding and outstanding_base are the stored current balance
+    (indexable columns, for filtering, sorting and summing today's figures);
+    only without `as_of`. The services compute what they store from this
+    function without `stored`."""
+    if stored and as_of is not None:
+        raise ValueError("The stored balance is today's: no as_of with stored=True.")
     allocations = Allocation.objects.filter(invoice=OuterRef("pk")).annotate(invoice_ref=F("invoice"))
     credits = Invoice.objects.filter(
         credited_invoice=OuterRef("pk"), kind=Invoice.Kind.CREDIT_NOTE, status__in=Invoice.BOOKED_STATUSES
@@ -123,14 +145,20 @@ def with_balances(invoices: QuerySet[Invoice], *, as_of: date | None = None) -> 
         allocations = allocations.filter(payment__date__lte=as_of)
         credits = credits.filter(issue_date__lte=as_of)
         write_offs = write_offs.filter(decided_at__date__lte=as_of)
-    return invoices.annotate(
+    invoices = invoices.annotate(
         allocated=_sum(allocations, "amount"),
         allocated_base=_sum(allocations, "amount_base"),
         credited=_sum(credits, "gross"),
         credited_base=_sum(credits, "gross_base"),
         written_off=_sum(write_offs, "amount"),
         written_off_base=_sum(write_offs, "amount_base"),
-    ).annotate(
+    )
+    if stored:
+        return invoices.annotate(
+            outstanding=F("open_amount"),
+            outstanding_base=F("open_amount_base"),
+        )
+    return invoices.annotate(
         # Rounded to cents in SQL: exact on PostgreSQL already, but SQLite computes in floats.
         outstanding=Round(
             F("gross") - F("allocated") - F("credited") - F("written_off"), 2, output_field=MONEY
@@ -163,7 +191,7 @@ def with_display_status(invoices: QuerySet[Invoice], *, today: date | None = Non
 
 
 def invoice_list_annotated(*, user: User) -> QuerySet[Invoice]:
-    return with_display_status(with_balances(invoice_list(user=user)))
+    return with_display_status(with_balances(invoice_list(user=user), stored=True))
 
 
 BALANCE_FIELDS = (
@@ -185,13 +213,18 @@ def invoice_balance(invoice: Invoice) -> Invoice:
 
 
 def open_items(*, user: User, direction: str, as_of: date | None = None) -> QuerySet[Invoice]:
-    """Receivables or payables: booked invoices with something outstanding (as of a day)."""
+    """Receivables or payables: booked invoices with something outstanding (as of a day).
+    Today's are found by the stored balance (index invoice_open_items_idx)."""
     invoices = invoice_list(user=user).filter(
         direction=direction, kind=Invoice.Kind.INVOICE, status__in=Invoice.BOOKED_STATUSES
     )
     if as_of is not None:
         invoices = invoices.filter(issue_date__lte=as_of)
-    return with_display_status(with_balances(invoices, as_of=as_of), today=as_of).filter(outstanding__gt=0)
+    if is_current(as_of):
+        invoices = with_balances(invoices, stored=True)
+    else:
+        invoices = with_balances(invoices, as_of=as_of)
+    return with_display_status(invoices, today=as_of).filter(outstanding__gt=0)
 
 
 def receivables(*, user: User, as_of: date | None = None) -> QuerySet[Invoice]:

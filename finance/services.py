@@ -11,6 +11,13 @@ Races and how they are prevented:
   request whose key exists returns the first result instead of applying
   again, also when two requests race (the loser's insert hits the unique
   index and it returns the winner's row).
+
+Stored balances: every change to an invoice's balance (its gross while a
+draft, an allocation, a credit note issued or cancelled, a write-off
+approved) rewrites its `open_amount` / `open_amount_base` from the derived
+figures (`_store_balance`), in the same transaction and with the invoice's
+row locked, so two writers cannot store stale sums. `balances_recompute()`
+rewrites them all (repair).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +51,7 @@ from finance.models import (
     WriteOff,
 )
 from finance.permissions import can_decide_write_off, can_write_money
-from finance.selectors import ZERO, deal_finance, invoice_balance
+from finance.selectors import ZERO, deal_finance, invoice_balance, with_balances
 from relationships.models import Customer
 
 M = TypeVar("M", bound=models.Model)
@@ -109,6 +117,7 @@ def _compute_totals(invoice: Invoice, lines: list[InvoiceLine]) -> None:
     invoice.net_base = to_base(invoice.net, invoice.exchange_rate)
     invoice.gross_base = to_base(invoice.gross, invoice.exchange_rate)
     invoice.save(update_fields=["net", "tax", "gross", "net_base", "gross_base"])
+    _store_balance(invoice)
 
 
 @transaction.atomic
@@ -184,9 +193,10 @@ def invoice_issue(*, invoice: Invoice, acting_user: User) -> Invoice:
     series.save(update_fields=["next_number"])
     invoice.status = Invoice.Status.ISSUED
     invoice.issued_at = timezone.now()
+    # Its own stored balance (its gross, set by _compute_totals) is unchanged by issuing.
     invoice.save(update_fields=["number", "status", "issued_at"])
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
-        _refresh_status(invoice.credited_invoice)
+        _refresh_status(invoice.credited_invoice)  # its row is locked by _check_credit_fits
     events.emit(events.invoice_issued, invoice=invoice, by=acting_user)
     return invoice
 
@@ -208,9 +218,11 @@ def invoice_cancel(*, invoice: Invoice, reason: str, acting_user: User) -> Invoi
         raise ValidationError({"status": _("Part of it is written off: issue a credit note instead.")})
     invoice.status = Invoice.Status.CANCELLED
     invoice.cancel_reason = reason
+    # Nothing is applied to it (checked above), so its own stored balance stays its gross.
     invoice.save(update_fields=["status", "cancel_reason"])
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
-        _refresh_status(invoice.credited_invoice)
+        # The original's balance grows back: lock it (credit note first, then original, as issuing does).
+        _refresh_status(_locked(invoice.credited_invoice_id))
     return invoice
 
 
@@ -258,8 +270,22 @@ def invoice_credit(
     return invoice_issue(invoice=credit_note, acting_user=acting_user)
 
 
+def _locked(pk: int) -> Invoice:
+    return Invoice.objects.select_for_update().get(pk=pk)
+
+
+def _store_balance(invoice: Invoice) -> None:
+    """Write the invoice's derived balance to its stored columns. The caller holds the
+    invoice's row lock (or just created it), in the transaction that changed the balance."""
+    balance = invoice_balance(invoice)
+    Invoice.objects.filter(pk=invoice.pk).update(
+        open_amount=balance.outstanding, open_amount_base=balance.outstanding_base
+    )
+    invoice.open_amount, invoice.open_amount_base = balance.outstanding, balance.outstanding_base
+
+
 def _refresh_status(invoice: Invoice) -> None:
-    """Issued → partly paid → paid, from the balances."""
+    """Issued → partly paid → paid, from the balances; stores the balance with the status."""
     balance = invoice_balance(invoice)
     if balance.outstanding <= 0:
         status = Invoice.Status.PAID
@@ -267,8 +293,25 @@ def _refresh_status(invoice: Invoice) -> None:
         status = Invoice.Status.PARTLY_PAID
     else:
         status = Invoice.Status.ISSUED
-    Invoice.objects.filter(pk=invoice.pk).update(status=status)
+    Invoice.objects.filter(pk=invoice.pk).update(
+        status=status, open_amount=balance.outstanding, open_amount_base=balance.outstanding_base
+    )
     invoice.status = status
+    invoice.open_amount, invoice.open_amount_base = balance.outstanding, balance.outstanding_base
+
+
+def balances_recompute(*, invoices: QuerySet[Invoice] | None = None) -> int:
+    """Rewrite the stored balances of `invoices` (default: all) from the derived ones, in
+    one UPDATE; returns how many changed. Repair only: the services keep them current."""
+    invoices = Invoice.objects.all() if invoices is None else invoices
+    derived = with_balances(Invoice.objects.filter(pk=OuterRef("pk")))
+    stale = with_balances(invoices).exclude(
+        open_amount=F("outstanding"), open_amount_base=F("outstanding_base")
+    )
+    return Invoice.objects.filter(pk__in=stale.values("pk")).update(
+        open_amount=Subquery(derived.values("outstanding")[:1]),
+        open_amount_base=Subquery(derived.values("outstanding_base")[:1]),
+    )
 
 
 # --- Payments and allocations ------------------------------------------------

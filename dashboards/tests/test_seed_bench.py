@@ -16,6 +16,7 @@ from accounts.roles import Role
 from contracts.models import Deal, LineItem, Milestone
 from dashboards.management.commands.seed_bench import counts_for
 from finance.models import Allocation, Invoice, Payment
+from finance.selectors import with_balances
 from relationships.models import Contact, Customer, Interaction
 
 SCALE = 0.002
@@ -53,6 +54,10 @@ def test_seed_data_is_consistent(seeded) -> None:  # noqa: ANN001
     assert not Customer.history.exists()  # bulk inserts leave history empty
     for group in (Role.SALES_REP, Role.SALES_MANAGER, Role.FINANCE, Role.LEGAL, Role.ADMIN):
         assert User.objects.filter(groups__name=group.value).exists()
+    # The stored balances are the derived ones (finance.services would have written them).
+    derived = with_balances(Invoice.objects.all())
+    assert not derived.exclude(open_amount=F("outstanding"), open_amount_base=F("outstanding_base")).exists()
+    assert Invoice.objects.filter(open_amount__gt=0).exists()
 
 
 def test_seed_refuses_a_seeded_database(seeded) -> None:  # noqa: ANN001

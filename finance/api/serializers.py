@@ -286,6 +286,22 @@ class AgeingRowSerializer(serializers.Serializer):
     d90_plus = serializers.DecimalField(max_digits=14, decimal_places=2)
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
 
+    AMOUNTS = ("current", "d1_30", "d31_60", "d61_90", "d90_plus", "total")
+
+    @classmethod
+    def represent(cls, rows: list[dict]) -> list[dict]:
+        """What `cls(rows, many=True).data` gives, for rows whose amounts are exact cents
+        (finance.selectors.ageing's): built directly, since one row per counterparty
+        (thousands) through the field machinery cost more than the query."""
+        return [
+            {
+                "counterparty": row["counterparty"],
+                "counterparty_name": row["counterparty__name"],
+                **{name: f"{row[name]:.2f}" for name in cls.AMOUNTS},  # exact already: no rounding
+            }
+            for row in rows
+        ]
+
 
 class AgeingSerializer(serializers.Serializer):
     as_of = serializers.DateField()

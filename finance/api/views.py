@@ -439,9 +439,11 @@ class AgeingView(APIView):
             "currency": report.currency,
             "total": report.total,
             "buckets": report.buckets,
-            "rows": report.rows,
+            "rows": [],
         }
-        return Response(s.AgeingSerializer(data).data)
+        body = s.AgeingSerializer(data).data
+        body["rows"] = s.AgeingRowSerializer.represent(report.rows)
+        return Response(body)
 
 
 def _by_index(errors: dict[str, list[str]]) -> dict[str, dict[str, list[str]]]:

@@ -410,9 +410,16 @@ class Seeder:
                     counterparty_id=deal.customer_id, deal=deal, issue_date=issue,
                     due_date=issue + timedelta(days=deal.payment_days), status=status,
                     net=net, tax=tax, gross=net + tax, net_base=net, gross_base=net + tax,
+                    open_amount=net + tax, open_amount_base=net + tax,
                     issued_at=issued_at, created_by=self.finance_user,
                 )
             )  # fmt: skip
+        # The stored balances (finance.services keeps them; here no service runs): gross less
+        # the payments planned for each invoice, all in base currency (rate 1).
+        self.payment_plan = self.plan_payments(objs)
+        for inv, amount in self.payment_plan:
+            inv.open_amount -= amount
+            inv.open_amount_base -= amount
         self.invoice_list = self.insert(Invoice, objs)
         InvoiceSeries.objects.filter(pk=series.pk).update(next_number=n + 1)
         self.insert(
@@ -423,10 +430,9 @@ class Seeder:
             ),
         )  # fmt: skip
 
-    def payments(self) -> None:
+    def plan_payments(self, invoices: list[Invoice]) -> list[tuple[Invoice, Decimal]]:
         """One payment per paid or partly paid invoice (a partial one for the
         latter); paid invoices take a second instalment while payments remain."""
-        invoices = self.invoice_list
         paid = [inv for inv in invoices if inv.status == Invoice.Status.PAID]
         partly = [inv for inv in invoices if inv.status == Invoice.Status.PARTLY_PAID]
         budget = self.n["payments"]
@@ -439,7 +445,11 @@ class Seeder:
             else:
                 plan.append((inv, inv.gross))
         plan += [(inv, (inv.gross * Decimal("0.4")).quantize(Decimal("0.01"))) for inv in partly]
-        plan = plan[:budget]
+        return plan[:budget]
+
+    def payments(self) -> None:
+        """The planned payments (plan_payments), each with its allocation."""
+        plan = self.payment_plan
         payments = self.insert(
             Payment,
             (
