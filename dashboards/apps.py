@@ -6,8 +6,3 @@ class DashboardsConfig(AppConfig):
     name = "dashboards"
     verbose_name = _("Dashboards")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from dashboards import cache
-
-        cache.connect_signals()

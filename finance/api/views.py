@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -35,6 +36,7 @@ from rest_framework.views import APIView
 
 from contracts.models import Deal
 from contracts.selectors import deal_list
+from crm_contracts.cache import cached
 from crm_contracts.locking import STALE_RESPONSE, StaleVersion, is_stale
 from finance import selectors, services
 from finance.api import serializers as s
@@ -432,18 +434,25 @@ class AgeingView(APIView):
         direction = request.query_params.get("direction", Direction.RECEIVABLE)
         if direction not in Direction.values:
             raise ValidationError({"direction": [_("Choose receivable or payable.")]})
-        report = selectors.ageing(user=request.user, as_of=_as_of(request), direction=direction)
-        data = {
-            "as_of": report.as_of,
-            "direction": report.direction,
-            "currency": report.currency,
-            "total": report.total,
-            "buckets": report.buckets,
-            "rows": [],
-        }
-        body = s.AgeingSerializer(data).data
-        body["rows"] = s.AgeingRowSerializer.represent(report.rows)
-        return Response(body)
+        as_of = _as_of(request)
+
+        def compute() -> dict:
+            report = selectors.ageing(user=request.user, as_of=as_of, direction=direction)
+            data = {
+                "as_of": report.as_of,
+                "direction": report.direction,
+                "currency": report.currency,
+                "total": report.total,
+                "buckets": report.buckets,
+                "rows": [],
+            }
+            body = s.AgeingSerializer(data).data
+            body["rows"] = s.AgeingRowSerializer.represent(report.rows)
+            return body
+
+        # Scope follows the user; the bucket labels follow the language.
+        key = f"ageing:{request.user.pk}:{as_of}:{direction}:{get_language()}"
+        return Response(cached(key, compute))
 
 
 def _by_index(errors: dict[str, list[str]]) -> dict[str, dict[str, list[str]]]:

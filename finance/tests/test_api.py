@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from conftest import missing_service
 from finance.models import Allocation, CostEntry, Invoice, Payment
+from finance.services import allocation_create
 from finance.tests.factories import deal_for, draft_invoice, issued_invoice, payment_for, supplier
 
 pytestmark = pytest.mark.django_db
@@ -398,3 +400,23 @@ def test_an_invoice_edit_with_the_current_version_goes_through(finance, rep):
     assert second.status_code == 200
     invoice.refresh_from_db()
     assert invoice.notes == "second"
+
+
+def test_the_cached_ageing_report_follows_every_money_write(finance, rep):
+    deal = deal_for(rep)
+    invoice = issued_invoice(by=finance, deal=deal, issue_date=date(2026, 1, 1), due_days=30)
+    url = "/api/ageing/?as_of=2026-03-15"
+    with CaptureQueriesContext(connection) as computed:
+        assert api(finance).get(url).json()["total"] == "1130.00"
+
+    with CaptureQueriesContext(connection) as cached:
+        assert api(finance).get(url).json()["total"] == "1130.00"
+    assert not any("finance_invoice" in q["sql"] for q in cached.captured_queries)
+    assert any("finance_invoice" in q["sql"] for q in computed.captured_queries)
+
+    payment = payment_for(invoice, by=finance, amount="130.00", day=date(2026, 2, 1))
+    allocation_create(payment=payment, invoice=invoice, amount=Decimal("130.00"), acting_user=finance)
+    assert api(finance).get(url).json()["total"] == "1000.00"
+
+    issued_invoice(by=finance, deal=deal, issue_date=date(2026, 1, 5), due_days=30)
+    assert api(finance).get(url).json()["total"] == "2130.00"

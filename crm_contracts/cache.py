@@ -1,10 +1,12 @@
-"""Caching the dashboard's figures (docs/dashboards.md, "Caching").
+"""Caching computed figures: the dashboard's, the ageing report (docs/dashboards.md, "Caching").
 
-The rule: figures are cached per user and filter set for CACHE_SECONDS, under
+The rule: figures are cached per user and parameters for CACHE_SECONDS, under
 a key that carries a global *generation* number. Any save or delete of a
 record a figure is computed from bumps the generation, so every cached
-dashboard is invalidated at once; writes that bypass signals
-(`QuerySet.update`, raw SQL) are covered by the short TTL.
+figure is invalidated at once; writes that bypass signals
+(`QuerySet.update`, raw SQL) happen only next to a saved record of the
+same change (a stored invoice balance changes with an allocation, a credit
+note or a write-off), and the short TTL covers the rest.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 CACHE_SECONDS = 120
-GENERATION_KEY = "dashboards:generation"
+GENERATION_KEY = "figures:generation"
 
 
 def generation() -> int:
@@ -35,7 +37,7 @@ def invalidate(**_kwargs: Any) -> None:
 
 
 def cached(key: str, compute: Callable[[], Any]) -> Any:
-    full_key = f"dashboards:{generation()}:{key}"
+    full_key = f"figures:{generation()}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -74,10 +76,10 @@ def _watched_models() -> list:
 
 def connect_signals() -> None:
     for model in _watched_models():
-        uid = f"dashboards-invalidate-{model._meta.label_lower}"
+        uid = f"figures-invalidate-{model._meta.label_lower}"
         post_save.connect(invalidate, sender=model, dispatch_uid=uid + "-save", weak=False)
         post_delete.connect(invalidate, sender=model, dispatch_uid=uid + "-delete", weak=False)
     from accounts.models import Department
 
-    post_save.connect(invalidate, sender=Department, dispatch_uid="dashboards-invalidate-dept", weak=False)
-    m2m_changed.connect(invalidate, dispatch_uid="dashboards-invalidate-m2m", weak=False)
+    post_save.connect(invalidate, sender=Department, dispatch_uid="figures-invalidate-dept", weak=False)
+    m2m_changed.connect(invalidate, dispatch_uid="figures-invalidate-m2m", weak=False)
