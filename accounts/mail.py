@@ -22,7 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models import F, Q, QuerySet
-from django.template import TemplateDoesNotExist
+from django.template import Context, TemplateDoesNotExist, engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -36,8 +36,8 @@ def mail_render(*, template: str, context: dict[str, Any], language: str) -> tup
     """(subject, text, html) of `template` rendered in `language`; html may be empty."""
     context = {"site_url": settings.SITE_URL, **context}
     with translation.override(language):
-        subject = render_to_string(f"mail/{template}/subject.txt", context)
-        text = render_to_string(f"mail/{template}/body.txt", context)
+        subject = _render_text(f"mail/{template}/subject.txt", context)
+        text = _render_text(f"mail/{template}/body.txt", context)
         try:
             html = render_to_string(f"mail/{template}/body.html", context)
         except TemplateDoesNotExist:
@@ -45,6 +45,12 @@ def mail_render(*, template: str, context: dict[str, Any], language: str) -> tup
     # A subject is one line, whatever the template's whitespace.
     subject = " ".join(subject.split())
     return subject[:250], text.strip() + "\n", html.strip()
+
+
+def _render_text(name: str, context: dict[str, Any]) -> str:
+    """A plain-text part: no HTML escaping ("O'Brien & Sons" stays as typed)."""
+    engine = engines["django"].engine
+    return engine.get_template(name).render(Context(context, autoescape=False))
 
 
 def mail_send(

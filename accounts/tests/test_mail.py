@@ -65,3 +65,14 @@ def test_a_user_without_an_address_gets_the_notification_but_no_mail(rep):
     rep.save()
     notification_create(user=rep, kind="info", title="T")
     assert not OutboundMail.objects.exists()
+
+
+def test_plain_text_parts_are_not_html_escaped_but_the_html_part_is():
+    sent = mail_send(
+        template="notification",
+        to="a@example.com",
+        context={"notification": {"title": "O'Brien & Sons <overdue>", "body": "Tom & Jerry", "url": "/x/"}},
+    )
+    assert sent.subject == "[CRM & Contracts] O'Brien & Sons <overdue>"
+    assert "Tom & Jerry" in sent.body_text
+    assert "O&#x27;Brien &amp; Sons &lt;overdue&gt;" in sent.body_html
