@@ -15,7 +15,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,20 +34,15 @@ from contracts.models import (
     Milestone,
 )
 from contracts.selectors import TRANSITION_NAMES, approval_inbox, deal_list
-from crm_contracts.locking import STALE_RESPONSE, StaleVersion, is_stale
+from crm_contracts.api import run_service
+from crm_contracts.locking import STALE_RESPONSE
 from relationships.selectors import customer_list
 
 
 def call_service(fn: Callable[..., Any], **kwargs) -> Any:
     """Run a service; its ValidationError becomes a 400 with field errors, PermissionDenied a 403."""
     try:
-        return fn(**kwargs)
-    except DjangoValidationError as error:
-        if is_stale(error):
-            raise StaleVersion from None
-        raise ValidationError(
-            error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-        ) from None
+        return run_service(lambda: fn(**kwargs), non_field_key="detail")
     except PermissionDenied:
         raise DRFPermissionDenied from None
 

@@ -8,7 +8,6 @@ Every list takes ?format=csv (all rows, not one page).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -36,8 +35,9 @@ from rest_framework.views import APIView
 
 from contracts.models import Deal
 from contracts.selectors import deal_list
+from crm_contracts.api import run_service as _run
 from crm_contracts.cache import cached
-from crm_contracts.locking import STALE_RESPONSE, StaleVersion, is_stale
+from crm_contracts.locking import STALE_RESPONSE
 from finance import selectors, services
 from finance.api import serializers as s
 from finance.api.csv import CSVRenderer
@@ -59,18 +59,6 @@ EDITED = {
     409: STALE_RESPONSE,
 }
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="The day to age on (default: today).")
-
-
-def _run(write: Callable[[], object]) -> object:
-    """Run a service, turning its ValidationError into a 400 with field errors."""
-    try:
-        return write()
-    except DjangoValidationError as exc:
-        if is_stale(exc):
-            raise StaleVersion from exc
-        raise ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        ) from exc
 
 
 def _idempotency_key(request: Request) -> str:

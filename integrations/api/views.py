@@ -6,18 +6,15 @@ anyone but an administrator, 404 for an unknown id.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from crm_contracts.api import run_service as _run
 from integrations import selectors, services
 from integrations.api import serializers as s
 from integrations.models import Delivery, Endpoint
@@ -27,15 +24,6 @@ from integrations.permissions import can_manage_webhooks
 class WebhookAdmin(permissions.BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:  # noqa: ARG002
         return can_manage_webhooks(request.user)
-
-
-def _run(write: Callable[[], object]) -> object:
-    try:
-        return write()
-    except DjangoValidationError as exc:
-        raise ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        ) from exc
 
 
 class EndpointViewSet(viewsets.ModelViewSet):

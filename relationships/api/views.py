@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from contracts.models import Deal
 from contracts.selectors import deal_list
-from crm_contracts.locking import STALE_RESPONSE, StaleVersion, is_stale
+from crm_contracts.api import run_service as _run
+from crm_contracts.locking import STALE_RESPONSE
 from relationships import services
 from relationships.api import serializers as s
 from relationships.coverage import coverage_for_deals
@@ -33,18 +32,6 @@ from relationships.models import (
     Relationship,
 )
 from relationships.selectors import customer_list
-
-
-def _run(write: Callable[[], object]) -> object:
-    """Run a service, turning its ValidationError into a 400 with field errors."""
-    try:
-        return write()
-    except DjangoValidationError as exc:
-        if is_stale(exc):
-            raise StaleVersion from exc
-        raise ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        ) from exc
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
