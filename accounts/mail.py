@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from accounts.models import OutboundMail, User
-from crm_contracts.queue import enqueue
+from core.queue import enqueue
 
 MAX_ATTEMPTS = 6
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.alerts import FINAL_STAGE, DeadlineItem, send_deadline_alerts, source_key, unfinished
 from contracts.models import Deal, Milestone
-from crm_contracts import events
+from core import events
 
 MILESTONE = "milestone"
 NOTICE = "renewal_notice"

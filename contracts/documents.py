@@ -19,7 +19,7 @@ from accounts.models import User
 from contracts import permissions as p
 from contracts.models import ContractDocument, ContractVersion, Deal
 from contracts.pdf import contract_html, html_to_pdf, sha256
-from crm_contracts.queue import enqueue
+from core.queue import enqueue
 
 log = logging.getLogger(__name__)
 

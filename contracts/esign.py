@@ -35,8 +35,8 @@ from accounts.models import User
 from contracts import permissions as p
 from contracts.models import ContractDocument, Deal, Signer, SigningEvent, SigningRequest
 from contracts.pdf import html_to_pdf, sha256
-from crm_contracts import events
-from crm_contracts.queue import enqueue
+from core import events
+from core.queue import enqueue
 from relationships.models import Contact
 
 log = logging.getLogger(__name__)

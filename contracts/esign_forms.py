@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from contracts.esign import MAX_EXPIRY_DAYS, signature_image_clean
 from contracts.models import Deal
-from crm_contracts.forms import StyledFormMixin
+from core.forms import StyledFormMixin
 from relationships.models import BuyingRole, Contact
 
 SIGNING_ROLES = (BuyingRole.Role.DECISION_MAKER, BuyingRole.Role.PURCHASER)

@@ -27,7 +27,7 @@ from contracts import permissions as p
 from contracts.esign_forms import DeclineForm, SignForm, SigningRequestForm
 from contracts.models import ContractDocument, Deal, Signer, SigningEvent, SigningRequest
 from contracts.selectors import deal_get_for_user
-from crm_contracts.pages import apply_errors, form_page
+from core.pages import apply_errors, form_page
 
 PUBLIC = "contracts/signing/"
 SEND_TEMPLATE = "contracts/signing_request_form.html"

@@ -19,7 +19,7 @@ from contracts.models import (
     NegotiationIssue,
     RiskItem,
 )
-from crm_contracts.forms import StaleEditGuardMixin, StyledFormMixin
+from core.forms import StaleEditGuardMixin, StyledFormMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})

@@ -10,7 +10,7 @@ from import_export import fields, resources
 
 from contracts import services
 from contracts.models import CatalogueItem, ContractType, Deal
-from crm_contracts.imports import (
+from core.imports import (
     BooleanWidget,
     ChoiceWidget,
     DateWidget,

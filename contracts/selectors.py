@@ -30,7 +30,7 @@ from contracts.models import (
     Milestone,
     RiskPolicy,
 )
-from crm_contracts.pages import pk_url
+from core.pages import pk_url
 
 TRANSITION_LABELS: dict[str, Promise] = {
     "qualify": _("Qualify"),

@@ -52,8 +52,8 @@ from contracts.models import (
     TemplateClause,
 )
 from contracts.pricing import deal_totals
-from crm_contracts import events
-from crm_contracts.locking import ensure_unchanged
+from core import events
+from core.locking import ensure_unchanged
 
 
 class DealChanged(Exception):  # noqa: N818 - reads as the message it carries

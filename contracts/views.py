@@ -60,9 +60,9 @@ from contracts.selectors import (
     pipeline_board,
     transition_options,
 )
-from crm_contracts.exports import export_response
-from crm_contracts.imports import ImportSpec, import_page
-from crm_contracts.pages import apply_errors, form_page, pk_url
+from core.exports import export_response
+from core.imports import ImportSpec, import_page
+from core.pages import apply_errors, form_page, pk_url
 from relationships.coverage import coverage_for_deals
 from relationships.selectors import customer_list
 

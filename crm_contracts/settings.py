@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "crm_contracts",
+    "core",
     "accounts",
     "relationships",
     "contracts",
@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "crm_contracts.middleware.AdminContentSecurityPolicyMiddleware",
+    "core.middleware.AdminContentSecurityPolicyMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,6 +128,30 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Records the cached figures (dashboards, ageing) are computed from: a save or
+# delete of any of them invalidates every cached figure (core/cache.py).
+FIGURES_SOURCE_MODELS = [
+    "accounts.User",
+    "accounts.Department",
+    "relationships.Customer",
+    "relationships.Contact",
+    "relationships.Relationship",
+    "relationships.CoachAssessment",
+    "contracts.Deal",
+    "contracts.DealTransition",
+    "contracts.LineItem",
+    "contracts.Milestone",
+    "contracts.Concession",
+    "contracts.ApprovalStep",
+    "relationships.BuyingRole",
+    "finance.Invoice",
+    "finance.Payment",
+    "finance.Allocation",
+    "finance.WriteOff",
+    "finance.CostEntry",
+    "dashboards.SalesTarget",
+]
 
 # --- Accounts -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -286,7 +310,7 @@ if REDIS_URL:
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
     }
     # Give up on an unreachable result store within a second instead of ~20:
-    # a web request may be the one queueing the task (see crm_contracts/queue.py).
+    # a web request may be the one queueing the task (see core/queue.py).
     CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
         "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
     }
@@ -324,7 +348,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "signing-sweep": {"task": "contracts.tasks.signing_sweep_task", "schedule": 15 * 60},
     "mail-sweep": {"task": "accounts.tasks.outbound_mail_sweep_task", "schedule": 10 * 60},
     "import-uploads-cleanup": {
-        "task": "crm_contracts.tasks.import_uploads_cleanup_task",
+        "task": "core.tasks.import_uploads_cleanup_task",
         "schedule": 6 * 60 * 60,
     },
     "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 60},

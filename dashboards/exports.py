@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils.translation import gettext
 
-from crm_contracts.exports import safe_cell  # one rule for every download
+from core.exports import safe_cell  # one rule for every download
 from dashboards.reports import DIMENSIONS, Table
 
 

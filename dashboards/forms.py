@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from crm_contracts.forms import StyledFormMixin
+from core.forms import StyledFormMixin
 from dashboards import selectors
 from dashboards.reports import DIMENSIONS, MEASURES, Basis, ReportSpec
 from relationships.models import Customer

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 
 from accounts.models import Department, User
 from contracts.models import Deal
-from crm_contracts.cache import cached
+from core.cache import cached
 from dashboards import charts, exports, reports, selectors
 from dashboards.forms import DashboardFilterForm, ReportForm
 from relationships.models import BuyingRole

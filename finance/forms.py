@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Deal
-from crm_contracts.forms import StyledFormMixin
+from core.forms import StyledFormMixin
 from finance.models import BASE_CURRENCY, CostCategory, CostEntry, Direction, FinancialView
 from relationships.models import Customer
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
-from crm_contracts.imports import (
+from core.imports import (
     ChoiceWidget,
     DateWidget,
     DecimalWidget,

@@ -37,8 +37,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from contracts.models import Deal
 from contracts.pricing import cents
-from crm_contracts import events
-from crm_contracts.locking import ensure_unchanged
+from core import events
+from core.locking import ensure_unchanged
 from finance.models import (
     Allocation,
     CostEntry,

@@ -22,9 +22,9 @@ from django.views.decorators.http import require_POST
 
 from contracts.pdf import html_to_pdf
 from contracts.selectors import deal_list
-from crm_contracts.exports import export_response
-from crm_contracts.imports import ImportSpec, import_page
-from crm_contracts.pages import apply_errors, form_page
+from core.exports import export_response
+from core.imports import ImportSpec, import_page
+from core.pages import apply_errors, form_page
 from finance import selectors, services
 from finance.charts import ageing_bars
 from finance.filters import InvoiceFilter, OpenItemFilter, PaymentFilter

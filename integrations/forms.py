@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm_contracts.forms import StyledFormMixin
+from core.forms import StyledFormMixin
 from integrations.models import Delivery, EventType
 
 

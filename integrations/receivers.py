@@ -1,11 +1,11 @@
-"""Business events (crm_contracts.events) become webhook deliveries."""
+"""Business events (core.events) become webhook deliveries."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 
-from crm_contracts import events
+from core import events
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ import logging
 from celery import shared_task
 from kombu.exceptions import OperationalError
 
-from crm_contracts.queue import PUBLISH_RETRY_POLICY, enqueue
+from core.queue import PUBLISH_RETRY_POLICY, enqueue
 from integrations.services import deliveries_due, deliveries_prune, delivery_attempt
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from crm_contracts.pages import form_page
+from core.pages import form_page
 from integrations import selectors, services
 from integrations.forms import DeliveryFilterForm, EndpointForm
 from integrations.models import Endpoint

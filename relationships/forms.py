@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from crm_contracts.forms import StaleEditGuardMixin, StyledFormMixin
+from core.forms import StaleEditGuardMixin, StyledFormMixin
 from relationships.models import (
     BuyingRole,
     CoachAssessment,

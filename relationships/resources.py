@@ -1,7 +1,7 @@
 """Spreadsheet columns of customers and contacts, for export and import.
 
 Imports save every row through relationships.services (permission, scope,
-full_clean, history with the importing user); see crm_contracts.imports.
+full_clean, history with the importing user); see core.imports.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from import_export import fields
 from import_export.results import RowResult
 
 from accounts.models import User
-from crm_contracts.imports import (
+from core.imports import (
     ChoiceWidget,
     ImportMeta,
     ScopedResource,

@@ -26,7 +26,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from accounts.roles import Role
 from accounts.selectors import scope_users
-from crm_contracts.pages import pk_url
+from core.pages import pk_url
 from relationships.models import (
     SOCIAL_STYLE_HINTS,
     BuyingRole,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from crm_contracts.locking import ensure_unchanged
+from core.locking import ensure_unchanged
 from relationships.models import (
     BuyingRole,
     CoachAssessment,

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import scope_users
-from crm_contracts.exports import export_response
-from crm_contracts.history import history_entries
-from crm_contracts.imports import ImportSpec, import_page
-from crm_contracts.pages import form_page
+from core.exports import export_response
+from core.history import history_entries
+from core.imports import ImportSpec, import_page
+from core.pages import form_page
 from relationships import selectors, services
 from relationships.coverage import coverage_for_deals
 from relationships.filters import CustomerFilter

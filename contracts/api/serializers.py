@@ -16,7 +16,7 @@ from contracts.models import (
 )
 from contracts.pricing import deal_totals
 from contracts.selectors import TRANSITION_NAMES
-from crm_contracts.locking import version_field
+from core.locking import version_field
 
 
 class TotalsSerializer(serializers.Serializer):

@@ -34,8 +34,8 @@ from contracts.models import (
     Milestone,
 )
 from contracts.selectors import TRANSITION_NAMES, approval_inbox, deal_list
-from crm_contracts.api import run_service
-from crm_contracts.locking import STALE_RESPONSE
+from core.api import run_service
+from core.locking import STALE_RESPONSE
 from relationships.selectors import customer_list
 
 

@@ -20,7 +20,7 @@ from contracts.models import ContractDocument, Deal, DealTransition, Signer, Sig
 from contracts.pdf import sha256
 from contracts.tasks import signing_sweep_task
 from contracts.tests.factories import DealFactory, ready_deal, version_for
-from crm_contracts import events
+from core import events
 from relationships.models import BuyingRole
 from relationships.tests.factories import ContactFactory, CustomerFactory
 

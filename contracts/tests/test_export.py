@@ -1,7 +1,7 @@
 from django.urls import reverse
 
 from contracts.tests.factories import DealFactory
-from crm_contracts.tests.importing import csv_rows, xlsx_rows
+from core.tests.importing import csv_rows, xlsx_rows
 
 
 def test_deal_export_respects_scope_and_filters(

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from contracts.models import CatalogueItem
 from contracts.tests.factories import CatalogueItemFactory
-from crm_contracts.tests.importing import actions, confirm, csv_file, preview, row_errors, xlsx_file
+from core.tests.importing import actions, confirm, csv_file, preview, row_errors, xlsx_file
 
 PRODUCTS = reverse("contracts:catalogue_import")
 HEADER = ["code", "name", "category", "unit_price", "currency", "is_active"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from contracts.models import Deal
 from contracts.tests.factories import ConcessionFactory, DealFactory, MilestoneFactory
-from crm_contracts import cache as dash_cache
+from core import cache as dash_cache
 from dashboards.models import SalesTarget
 from dashboards.selectors import Filters, dashboard_figures
 from relationships.tests.factories import BuyingRoleFactory, CustomerFactory

@@ -8,7 +8,7 @@ from typing import Any
 
 from rest_framework.renderers import BaseRenderer
 
-from crm_contracts.exports import safe_cell  # one rule for every download
+from core.exports import safe_cell  # one rule for every download
 
 
 def _flatten(row: dict, prefix: str = "") -> dict:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from crm_contracts.locking import version_field
+from core.locking import version_field
 from finance.models import (
     Allocation,
     CostCategory,

@@ -35,9 +35,9 @@ from rest_framework.views import APIView
 
 from contracts.models import Deal
 from contracts.selectors import deal_list
-from crm_contracts.api import run_service as _run
-from crm_contracts.cache import cached
-from crm_contracts.locking import STALE_RESPONSE
+from core.api import run_service as _run
+from core.cache import cached
+from core.locking import STALE_RESPONSE
 from finance import selectors, services
 from finance.api import serializers as s
 from finance.api.csv import CSVRenderer

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from crm_contracts.tests.importing import csv_rows, xlsx_rows
+from core.tests.importing import csv_rows, xlsx_rows
 from finance import services
 from finance.tests.factories import deal_for, issued_invoice, payment_for
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from crm_contracts.tests.importing import actions, confirm, csv_file, preview, row_errors
+from core.tests.importing import actions, confirm, csv_file, preview, row_errors
 from finance.models import Direction, Invoice
 from relationships.tests.factories import CustomerFactory
 

@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from crm_contracts.api import run_service as _run
+from core.api import run_service as _run
 from integrations import selectors, services
 from integrations.api import serializers as s
 from integrations.models import Delivery, Endpoint

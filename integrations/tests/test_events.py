@@ -18,7 +18,7 @@ from contracts.tests.factories import (
     ready_deal,
     version_for,
 )
-from crm_contracts import events
+from core import events
 from finance import services as money
 from finance.tests.factories import draft_invoice, payment_for
 from integrations import payloads

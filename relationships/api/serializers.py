@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from crm_contracts.locking import version_field
+from core.locking import version_field
 from relationships.coverage import Coverage
 from relationships.models import (
     BuyingRole,

@@ -15,8 +15,8 @@ from rest_framework.response import Response
 
 from contracts.models import Deal
 from contracts.selectors import deal_list
-from crm_contracts.api import run_service as _run
-from crm_contracts.locking import STALE_RESPONSE
+from core.api import run_service as _run
+from core.locking import STALE_RESPONSE
 from relationships import services
 from relationships.api import serializers as s
 from relationships.coverage import coverage_for_deals

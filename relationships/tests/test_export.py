@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from crm_contracts.tests.importing import csv_rows, xlsx_rows
+from core.tests.importing import csv_rows, xlsx_rows
 from relationships.models import Customer
 from relationships.tests.factories import ContactFactory, CustomerFactory
 

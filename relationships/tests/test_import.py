@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from crm_contracts.imports import MAX_ROWS
-from crm_contracts.tests.importing import actions, confirm, csv_file, preview, row_errors
+from core.imports import MAX_ROWS
+from core.tests.importing import actions, confirm, csv_file, preview, row_errors
 from relationships.models import Contact, Customer
 from relationships.tests.factories import ContactFactory, CustomerFactory
 

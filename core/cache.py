@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
@@ -45,41 +47,12 @@ def cached(key: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def _watched_models() -> list:
-    from accounts.models import User
-    from contracts.models import ApprovalStep, Concession, Deal, DealTransition, LineItem, Milestone
-    from dashboards.models import SalesTarget
-    from finance.models import Allocation, CostEntry, Invoice, Payment, WriteOff
-    from relationships.models import BuyingRole, CoachAssessment, Contact, Customer, Relationship
-
-    return [
-        User,
-        Deal,
-        DealTransition,
-        LineItem,
-        Milestone,
-        Concession,
-        ApprovalStep,
-        SalesTarget,
-        Invoice,
-        Payment,
-        Allocation,
-        WriteOff,
-        CostEntry,
-        Customer,
-        Contact,
-        BuyingRole,
-        Relationship,
-        CoachAssessment,
-    ]
-
-
 def connect_signals() -> None:
-    for model in _watched_models():
+    """Bump the generation on any change to the models settings.FIGURES_SOURCE_MODELS
+    names: the project says what figures are made of, so this kernel knows no app."""
+    for label in settings.FIGURES_SOURCE_MODELS:
+        model = apps.get_model(label)
         uid = f"figures-invalidate-{model._meta.label_lower}"
         post_save.connect(invalidate, sender=model, dispatch_uid=uid + "-save", weak=False)
         post_delete.connect(invalidate, sender=model, dispatch_uid=uid + "-delete", weak=False)
-    from accounts.models import Department
-
-    post_save.connect(invalidate, sender=Department, dispatch_uid="figures-invalidate-dept", weak=False)
     m2m_changed.connect(invalidate, dispatch_uid="figures-invalidate-m2m", weak=False)

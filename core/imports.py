@@ -24,6 +24,8 @@ from typing import Any
 import tablib
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser as User  # the project's user model, for hints
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -38,9 +40,8 @@ from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 from openpyxl import load_workbook
 
-from accounts.models import User
-from crm_contracts.exports import FORMULA_START, csv_response, xlsx_response
-from crm_contracts.forms import StyledFormMixin
+from core.exports import FORMULA_START, csv_response, xlsx_response
+from core.forms import StyledFormMixin
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
@@ -339,7 +340,7 @@ class UserWidget(widgets.Widget):
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> User | None:
         if value in (None, ""):
             return None
-        user = User.objects.filter(username=str(value).strip(), is_active=True).first()
+        user = get_user_model().objects.filter(username=str(value).strip(), is_active=True).first()
         if user is None:
             raise ValueError(_("No active user with the username “%(value)s”.") % {"value": value})
         return user
@@ -558,7 +559,7 @@ def import_page(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
             "key_label": keys[resource.key],
         }
     status = 400 if request.method == "POST" and not form.is_valid() else 200
-    return render(request, "crm_contracts/import.html", context, status=status)
+    return render(request, "core/import.html", context, status=status)
 
 
 def _confirm(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
@@ -578,7 +579,7 @@ def _confirm(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
             "filename": info["filename"],
             "max_rows": MAX_ROWS,
         }
-        return render(request, "crm_contracts/import.html", context, status=400)
+        return render(request, "core/import.html", context, status=400)
     drop_upload(request, spec.kind)
     counts = report.counts
     messages.success(

@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from crm_contracts.imports import stale_uploads_delete
+from core.imports import stale_uploads_delete
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
 
-from crm_contracts.locking import StaleVersion, is_stale
+from core.locking import StaleVersion, is_stale
 
 T = TypeVar("T")
 

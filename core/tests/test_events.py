@@ -13,7 +13,7 @@ from contracts.alerts import milestone_alerts
 from contracts.models import ApprovalRequest, ApprovalStep, Deal
 from contracts.services import approval_decide, deal_transition
 from contracts.tests.factories import DealFactory, MilestoneFactory, policy_with_steps, ready_deal
-from crm_contracts import events
+from core import events
 from finance import services as money
 from finance.tests.factories import draft_invoice, payment_for
 

@@ -4,7 +4,7 @@ import time
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from crm_contracts.tasks import import_uploads_cleanup_task
+from core.tasks import import_uploads_cleanup_task
 
 
 def test_abandoned_import_uploads_are_deleted_after_a_day(settings, tmp_path):

@@ -4,8 +4,8 @@ import pytest
 from django import forms
 from django.urls import reverse
 
-from crm_contracts.forms import INLINE_SELECT_TEMPLATE, StyledFormMixin
-from crm_contracts.pages import pk_url
+from core.forms import INLINE_SELECT_TEMPLATE, StyledFormMixin
+from core.pages import pk_url
 
 
 @pytest.mark.parametrize("name", ["contracts:deal_detail", "relationships:contact_detail"])

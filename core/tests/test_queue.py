@@ -19,7 +19,7 @@ SCRIPT = """
 import django, time
 django.setup()
 from accounts.tasks import outbound_mail_send_task
-from crm_contracts.queue import enqueue
+from core.queue import enqueue
 started = time.monotonic()
 print(enqueue(outbound_mail_send_task, 1), round(time.monotonic() - started, 1))
 """

@@ -6,7 +6,7 @@ from django.utils.dateparse import parse_datetime
 # Django's select template includes a template per option (and one more for
 # its attributes): a select of 300 contacts took 20 ms. This one prints the
 # options inline, to the same HTML.
-INLINE_SELECT_TEMPLATE = "crm_contracts/widgets/select.html"
+INLINE_SELECT_TEMPLATE = "core/widgets/select.html"
 PLAIN_SELECTS = (forms.Select, forms.SelectMultiple, forms.NullBooleanSelect)
 
 
@@ -39,7 +39,7 @@ class StyledFormMixin:
 class StaleEditGuardMixin:
     """Optimistic locking for edit forms: the form carries the record's
     `updated_at` as it was when the page was opened, and the service refuses
-    to save over a newer version (crm_contracts.locking.ensure_unchanged)."""
+    to save over a newer version (core.locking.ensure_unchanged)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

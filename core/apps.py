@@ -1,12 +1,12 @@
 from django.apps import AppConfig
 
 
-class CrmContractsConfig(AppConfig):
-    name = "crm_contracts"
-    verbose_name = "CRM & Contracts"
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Core"
 
     def ready(self) -> None:
-        from crm_contracts import cache
+        from core import cache
 
         # Here, not in one app: any app's cached figures rely on it.
         cache.connect_signals()
