@@ -895,7 +895,7 @@ def _version_for_change(*, deal: Deal, change: ChangeRequest, acting_user: User)
     clauses.append(
         ContractClause(
             version=version,
-            position=len(clauses) + 1,
+            position=max((clause.position for clause in clauses), default=0) + 1,
             topic=ClauseTopic.CHANGE,
             title=change.title,
             text=_(

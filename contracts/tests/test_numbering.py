@@ -178,3 +178,25 @@ def test_a_clause_added_goes_after_the_last_position(rep):
     )
 
     assert list(version.clauses.all())[-1] == clause
+
+
+@pytest.mark.django_db
+def test_the_clause_of_an_approved_change_goes_after_the_last_position(rep, manager):
+    deal = ready_deal(Deal.State.EXECUTING, owner=rep)
+    deal.change_requests.all().delete()
+    deal.versions.get().clauses.filter(position__in=[1, 2]).delete()  # 5 clauses left, the last at 7
+    change = services.change_request_create(
+        deal=deal,
+        acting_user=rep,
+        title="Two more pumps",
+        scope="Add two pumps",
+        cost_impact=Decimal("9000"),
+        price_impact=Decimal("20000"),
+        schedule_impact_days=14,
+    )
+    request = services.change_request_submit(change=change, acting_user=rep)
+
+    services.approval_decide(step=request.steps.get(status="active"), acting_user=manager, outcome="approve")
+
+    clauses = list(ContractVersion.objects.get(deal=deal, number=2).clauses.all())
+    assert clauses[-1].title == "Two more pumps"
