@@ -14,6 +14,7 @@ from contracts.models import (
     Clause,
     ContractTemplate,
     Deal,
+    DealSeries,
     DealTransition,
     PlaybookItem,
     RiskPolicy,
@@ -32,6 +33,20 @@ class DealAdmin(SimpleHistoryAdmin):
     list_select_related = ["customer", "owner"]
     readonly_fields = ["state"]
     raw_id_fields = ["customer", "owner", "solution_owner", "delivery_owner"]
+
+
+@admin.register(DealSeries)
+class DealSeriesAdmin(admin.ModelAdmin):
+    list_display = ["year", "next_number"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False  # a year's row is made when its first number is taken
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False  # the counter moves only as deals take numbers
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
 
 
 @admin.register(DealTransition)

@@ -377,6 +377,21 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         """An approved change request becomes a new contract version (合同变更)."""
 
 
+class DealSeries(models.Model):
+    """The deal numbers of one year (D2026-0001, …) with their counter row,
+    locked while a number is taken (`core.numbering`)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    next_number = models.PositiveIntegerField(_("next number"), default=1)
+
+    class Meta:
+        verbose_name = _("deal number series")
+        verbose_name_plural = _("deal number series")
+
+    def __str__(self) -> str:
+        return f"D{self.year}-"
+
+
 class DealTransition(models.Model):
     """The transition log: one row per state change, never edited."""
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from contracts.models import (
     ContractVersion,
     Deal,
     DealAction,
+    DealSeries,
     DealTransition,
     LineItem,
     Milestone,
@@ -54,6 +55,7 @@ from contracts.models import (
 from contracts.pricing import deal_totals
 from core import events
 from core.locking import ensure_unchanged
+from core.numbering import next_after, take_next
 
 
 class DealChanged(Exception):  # noqa: N818 - reads as the message it carries
@@ -177,22 +179,24 @@ def _after_transition(*, deal: Deal, name: str, acting_user: User, from_state: s
 
 
 def deal_next_number() -> str:
+    """This year's next deal number (D2026-0001, …), from the year's locked
+    counter: call it in the transaction that saves the deal."""
     year = timezone.localdate().year
-    prefix = f"D{year}-"
-    last = Deal.objects.filter(number__startswith=prefix).aggregate(m=Max("number"))["m"]
-    sequence = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
+    while True:
+        number = f"D{year}-{take_next(DealSeries, year=year):04d}"
+        if not Deal.objects.filter(number=number).exists():  # skips a number someone typed in the admin
+            return number
 
 
 @transaction.atomic
 def deal_create(*, acting_user: User, **fields: Any) -> Deal:
     fields.setdefault("owner", acting_user)
-    fields.setdefault("number", deal_next_number())
     deal = Deal(**fields)
     _require(
         acting_user.has_role(Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN)
         and p.can_work_deal(acting_user, deal)
     )
+    deal.number = deal.number or deal_next_number()
     _full_save(deal)
     deal_actions_sync(deal=deal)
     return deal
@@ -232,6 +236,14 @@ def deal_update(
 # --- Line items and quotes ----------------------------------------------------
 
 
+def _next_in_deal(deal: Deal, items: QuerySet, field: str) -> int:
+    """The next number of one of the deal's own sequences (quote and contract
+    versions, positions). Its row is locked first, so a concurrent writer waits
+    here and then sees the committed number instead of taking it again."""
+    Deal.objects.select_for_update().filter(pk=deal.pk).values_list("pk", flat=True).get()
+    return next_after(items, field)
+
+
 def _require_terms_editable(deal: Deal, acting_user: User) -> None:
     _require(p.can_work_deal(acting_user, deal))
     if not deal.terms_editable:
@@ -254,7 +266,7 @@ def line_item_create(*, deal: Deal, acting_user: User, **fields: Any) -> LineIte
         fields.setdefault("description", item.name)
         if not fields.get("description"):
             fields["description"] = item.name
-    fields.setdefault("position", deal.line_items.count() + 1)
+    fields.setdefault("position", _next_in_deal(deal, deal.line_items.all(), "position"))
     line = _full_save(LineItem(deal=deal, **fields))
     _deal_amount_refresh(deal)
     return line
@@ -326,7 +338,7 @@ def quote_create(*, deal: Deal, acting_user: User, valid_until: Any, note: str =
         raise ValidationError(_("Quotes are made while bidding or negotiating."))
     if not deal.line_items.exists():
         raise ValidationError(_("Add at least one line item."))
-    version = (deal.quotes.aggregate(m=Max("version"))["m"] or 0) + 1
+    version = _next_in_deal(deal, deal.quotes.all(), "version")
     return _full_save(
         Quote(
             deal=deal,
@@ -464,10 +476,11 @@ def contract_version_create(
 ) -> ContractVersion:
     """A new version: from a template (clauses filled from the deal), or a copy of the latest."""
     _require(p.can_edit_contract_text(acting_user, deal))
+    number = _next_in_deal(deal, deal.versions.all(), "number")
     previous = deal.versions.order_by("-number").first()
     version = ContractVersion.objects.create(
         deal=deal,
-        number=(previous.number + 1) if previous else 1,
+        number=number,
         template=template or (previous.template if previous else None),
         reason=reason,
         created_by=acting_user,
@@ -528,7 +541,7 @@ def contract_clause_update(
 def contract_clause_add(*, version: ContractVersion, acting_user: User, **fields: Any) -> ContractClause:
     """A clause outside the template: non-standard by definition."""
     _require_latest_editable(version, acting_user)
-    fields.setdefault("position", version.clauses.count() + 1)
+    fields.setdefault("position", _next_in_deal(version.deal, version.clauses.all(), "position"))
     return _full_save(ContractClause(version=version, **fields))
 
 
@@ -857,10 +870,11 @@ def change_request_settle(*, change: ChangeRequest, approved: bool, acting_user:
 
 
 def _version_for_change(*, deal: Deal, change: ChangeRequest, acting_user: User) -> ContractVersion:
+    number = _next_in_deal(deal, deal.versions.all(), "number")
     previous = deal.versions.order_by("-number").first()
     version = ContractVersion.objects.create(
         deal=deal,
-        number=(previous.number + 1) if previous else 1,
+        number=number,
         template=previous.template if previous else None,
         reason=change.title,
         created_by=acting_user,
@@ -881,7 +895,7 @@ def _version_for_change(*, deal: Deal, change: ChangeRequest, acting_user: User)
     clauses.append(
         ContractClause(
             version=version,
-            position=len(clauses) + 1,
+            position=max((clause.position for clause in clauses), default=0) + 1,
             topic=ClauseTopic.CHANGE,
             title=change.title,
             text=_(

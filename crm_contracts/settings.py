@@ -114,6 +114,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # compiling queries that run in tens of ms (bench/results/explain-*.md).
     if not env.bool("PG_JIT", default=False):
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers (runserver's threads, the Celery worker) on the embedded
+    # default: a transaction takes the write lock at BEGIN (IMMEDIATE) and waits up
+    # to `timeout` seconds for it, instead of failing with "database is locked" when
+    # its read lock cannot be upgraded; WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

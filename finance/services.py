@@ -1,9 +1,9 @@
 """Every write to money: <entity>_<action>(*, ..., acting_user) -> obj.
 
 Races and how they are prevented:
-- invoice numbers: the series' counter row is locked (select_for_update)
-  while a number is taken, in the issuing transaction, so numbers are unique
-  and a rolled-back issue leaves no gap;
+- invoice numbers: the series' counter row is locked while a number is
+  taken (core.numbering), in the issuing transaction, so numbers
+  are unique and a rolled-back issue leaves no gap;
 - over-allocation: the payment and the invoice rows are locked (in that
   order) before their balances are read, so two allocations cannot both see
   the same remaining amount;
@@ -39,6 +39,7 @@ from contracts.models import Deal
 from contracts.pricing import cents
 from core import events
 from core.locking import ensure_unchanged
+from core.numbering import take_next
 from finance.models import (
     Allocation,
     CostEntry,
@@ -185,12 +186,9 @@ def invoice_issue(*, invoice: Invoice, acting_user: User) -> Invoice:
         raise ValidationError({"lines": _("Add at least one line.")})
     if invoice.kind == Invoice.Kind.CREDIT_NOTE:
         _check_credit_fits(invoice)
-    # Locks the counter row: concurrent issues in one series queue here, so no
-    # two invoices share a number and a rolled-back issue leaves no gap.
-    series = InvoiceSeries.objects.select_for_update().get(pk=invoice.series_id)
-    invoice.number = f"{series.prefix}{series.next_number:06d}"
-    series.next_number += 1
-    series.save(update_fields=["next_number"])
+    # Concurrent issues in one series queue on its counter row: no two invoices
+    # share a number and a rolled-back issue leaves no gap.
+    invoice.number = f"{invoice.series.prefix}{take_next(InvoiceSeries, pk=invoice.series_id):06d}"
     invoice.status = Invoice.Status.ISSUED
     invoice.issued_at = timezone.now()
     # Its own stored balance (its gross, set by _compute_totals) is unchanged by issuing.

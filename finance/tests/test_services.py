@@ -1,9 +1,12 @@
+import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
 
+from conftest import missing_service
 from contracts.conditions import CLOSE_CHECKS
 from finance import services
 from finance.models import Allocation, Invoice, WriteOff
@@ -58,6 +61,36 @@ def test_numbers_are_gap_free_per_series_and_taken_at_issue(finance, rep):
     first.refresh_from_db()
     second.refresh_from_db()
     assert (second.number, first.number) == ("INV-000001", "INV-000002")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_issues_in_one_series_get_unique_gap_free_numbers(finance, rep):
+    if connection.vendor != "postgresql":
+        missing_service("concurrent writers need PostgreSQL (set DATABASE_URL)")
+    deal = deal_for(rep)
+    drafts = [draft_invoice(by=finance, deal=deal) for _ in range(20)]
+    barrier = threading.Barrier(4)
+    failures: list[Exception] = []
+
+    def issue(mine: list[Invoice]) -> None:
+        try:
+            barrier.wait(timeout=30)
+            for invoice in mine:
+                services.invoice_issue(invoice=invoice, acting_user=finance)
+        except Exception as exc:  # noqa: BLE001 - the assertion shows it
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issue, args=(drafts[i::4],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert failures == []
+    numbers = sorted(Invoice.objects.values_list("number", flat=True))
+    assert numbers == [f"INV-{n:06d}" for n in range(1, 21)]
 
 
 def test_a_failed_issue_takes_no_number(finance, rep):
