@@ -61,7 +61,7 @@ PAYMENT_MAX_DAYS_AHEAD = timedelta(days=31)
 
 def clean_rate(obj: models.Model) -> None:
     """The base currency is at rate 1: any other rate would turn CNY into a different CNY figure."""
-    if obj.currency == BASE_CURRENCY and obj.exchange_rate != 1:
+    if obj.currency == BASE_CURRENCY and obj.exchange_rate is not None and obj.exchange_rate != 1:
         raise ValidationError(
             {"exchange_rate": _("Amounts in %(currency)s have the rate 1.") % {"currency": BASE_CURRENCY}}
         )

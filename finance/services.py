@@ -190,12 +190,13 @@ def invoice_update(
     _require_writer(acting_user)
     invoice = _locked_draft(invoice)
     ensure_unchanged(invoice, loaded_version)
-    currency_before = invoice.currency
+    currency_before, rate = invoice.currency, fields.pop("exchange_rate", None)
     for name, value in fields.items():
         setattr(invoice, name, value)
     invoice.currency = invoice.currency.upper()
-    if invoice.currency != currency_before and "exchange_rate" not in fields:
-        # The old currency's rate is no rate for the new one.
+    if rate is not None:
+        invoice.exchange_rate = rate
+    elif invoice.currency != currency_before:  # the old currency's rate is no rate for the new one
         invoice.exchange_rate = resolve_rate(currency=invoice.currency, rate=None, day=invoice.issue_date)
     invoice.full_clean()
     _check_counterparty(invoice.direction, invoice.counterparty, invoice.deal)
