@@ -136,6 +136,12 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "lines",
         ]
         read_only_fields = ["kind", "credited_invoice"]
+        extra_kwargs = {
+            "exchange_rate": {
+                "help_text": "Units of base currency per unit. Omitted: 1 for the base currency, else the "
+                "issue date's rate from /api/exchange-rates/ (400 if there is none)."
+            }
+        }
 
     def get_fields(self) -> dict:
         fields = super().get_fields()
