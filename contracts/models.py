@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from accounts.roles import Role
 from contracts import conditions as c
 from contracts import permissions as p
+from core.currencies import CurrencyCodeField
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 POSITIVE = [MinValueValidator(Decimal("0"))]
@@ -127,7 +128,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         _("contract type"), max_length=20, choices=ContractType.choices, default=ContractType.PRODUCT
     )
     amount = models.DecimalField(_("expected value"), max_digits=14, decimal_places=2, default=0)
-    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    currency = CurrencyCodeField(_("currency"), default="CNY")
     expected_close = models.DateField(_("expected close"), null=True, blank=True)
     # The state a disputed deal returns to; the reason a lost or cancelled deal ended.
     state_before_dispute = models.CharField(max_length=30, blank=True, editable=False)
@@ -431,7 +432,7 @@ class CatalogueItem(models.Model):
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     unit = models.CharField(_("unit"), max_length=20, default="pcs")
     unit_price = money_field(_("list price"))
-    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    currency = CurrencyCodeField(_("currency"), default="CNY")
     standard = models.CharField(_("standard"), max_length=200, blank=True)
     function = models.CharField(_("function"), max_length=200, blank=True)
     performance = models.CharField(_("performance"), max_length=200, blank=True)

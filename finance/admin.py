@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from finance.models import (
     Allocation,
     CostEntry,
+    ExchangeRate,
     FinalAccounts,
     Invoice,
     InvoiceLine,
@@ -64,7 +65,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 @admin.register(Allocation)
 class AllocationAdmin(ReadOnlyAdmin):
-    list_display = ["payment", "invoice", "amount", "created_at"]
+    list_display = ["payment", "invoice", "amount", "amount_base", "payment_amount_base", "fx_difference"]
 
 
 @admin.register(WriteOff)
@@ -87,3 +88,13 @@ class FinalAccountsAdmin(ReadOnlyAdmin):
 @admin.register(InvoiceSeries)
 class InvoiceSeriesAdmin(ReadOnlyAdmin):
     list_display = ["code", "prefix", "next_number"]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(SimpleHistoryAdmin):
+    """Editable: rates are reference data. A changed rate applies to records made after the
+    change; what was booked keeps the rate it was booked at."""
+
+    list_display = ["date", "currency", "rate", "source"]
+    list_filter = ["currency"]
+    date_hierarchy = "date"

@@ -9,9 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Deal
+from core.currencies import CurrencyFormField
 from core.forms import StyledFormMixin
 from finance.models import BASE_CURRENCY, CostCategory, CostEntry, Direction, FinancialView
 from relationships.models import Customer
+
+RATE_HELP = _("Blank: 1 for the base currency, else the day's rate from the exchange-rate table.")
 
 
 class ReasonForm(StyledFormMixin, forms.Form):
@@ -30,6 +33,8 @@ class PaymentForm(StyledFormMixin, forms.Form):
         max_digits=12,
         decimal_places=6,
         min_value=Decimal("0.000001"),
+        required=False,
+        help_text=RATE_HELP,
     )
     reference = forms.CharField(label=_("Bank reference"), max_length=100, required=False)
     idempotency_key = forms.CharField(
@@ -50,6 +55,8 @@ class CostEntryForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["exchange_rate"].required = False
+        self.fields["exchange_rate"].help_text = RATE_HELP
         self.fields["view"].choices = FinancialView.choices
         self.fields["category"].choices = CostCategory.choices
 
@@ -65,10 +72,10 @@ class InvoiceForm(StyledFormMixin, forms.Form):
         label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
     due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
-    currency = forms.CharField(label=_("Currency"), max_length=3, initial=BASE_CURRENCY)
+    currency = CurrencyFormField(initial=BASE_CURRENCY)
     exchange_rate = forms.DecimalField(
         label=_("Exchange rate to base currency"), max_digits=12, decimal_places=6, min_value=Decimal("0.000001"),
-        initial=Decimal("1"),
+        initial=Decimal("1"), required=False, help_text=RATE_HELP,
     )  # fmt: skip
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 

@@ -14,6 +14,7 @@ instead of summing every invoice's history per request.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from contracts.pricing import cents
+from core.currencies import CurrencyCodeField
 
 BASE_CURRENCY = "CNY"
 
@@ -48,8 +50,53 @@ def rate_field() -> models.DecimalField:
     )
 
 
-def currency_field() -> models.CharField:
-    return models.CharField(_("currency"), max_length=3, default=BASE_CURRENCY)
+def currency_field() -> CurrencyCodeField:
+    return CurrencyCodeField(_("currency"), default=BASE_CURRENCY)
+
+
+# A payment may carry a value date a little ahead (a transfer booked for next month's first days);
+# beyond this it is a typing error.
+PAYMENT_MAX_DAYS_AHEAD = timedelta(days=31)
+
+
+def clean_rate(obj: models.Model) -> None:
+    """The base currency is at rate 1: any other rate would turn CNY into a different CNY figure."""
+    if obj.currency == BASE_CURRENCY and obj.exchange_rate is not None and obj.exchange_rate != 1:
+        raise ValidationError(
+            {"exchange_rate": _("Amounts in %(currency)s have the rate 1.") % {"currency": BASE_CURRENCY}}
+        )
+
+
+class ExchangeRate(models.Model):
+    """The rate of one currency to the base currency on a day, and where it came from.
+    A record in a foreign currency sent without a rate takes the day's rate from here."""
+
+    currency = CurrencyCodeField(_("currency"))
+    date = models.DateField(_("date"))
+    rate = models.DecimalField(
+        _("units of base currency per unit"), max_digits=12, decimal_places=6, validators=RATE
+    )
+    source = models.CharField(
+        _("source"), max_length=100, help_text=_("Where the rate comes from, e.g. PBOC central parity.")
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        ordering = ["-date", "currency"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "date"], name="exchange_rate_one_per_day"),
+            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.currency} {self.rate}"
+
+    def clean(self) -> None:
+        if self.currency == BASE_CURRENCY:
+            raise ValidationError({"currency": _("The base currency needs no rate.")})
 
 
 class Direction(models.TextChoices):
@@ -178,6 +225,7 @@ class Invoice(models.Model):
         return self.number or str(_("Draft invoice %(pk)s") % {"pk": self.pk})
 
     def clean(self) -> None:
+        clean_rate(self)
         if self.issue_date and self.due_date and self.due_date < self.issue_date:
             raise ValidationError({"due_date": _("The due date cannot be before the invoice date.")})
 
@@ -232,7 +280,8 @@ class Payment(models.Model):
     exchange_rate = rate_field()
     amount_base = money(_("amount in base currency"), editable=False)
     reference = models.CharField(_("bank reference"), max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    # Unique per recording user (constraint below), not globally: another user's key is not ours.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)  # noqa: DJ001 (NULL: no key; unique only among keys)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -243,10 +292,25 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["-date", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="payment_idempotency_key_per_user",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.currency} {self.amount}"
+
+    def clean(self) -> None:
+        clean_rate(self)
+        latest = timezone.localdate() + PAYMENT_MAX_DAYS_AHEAD
+        if self.date and self.date > latest:
+            raise ValidationError(
+                {"date": _("A payment cannot be dated after %(day)s.") % {"day": latest.isoformat()}}
+            )
 
 
 class Allocation(models.Model):
@@ -261,7 +325,9 @@ class Allocation(models.Model):
     )
     amount = money(_("amount"), validators=POSITIVE)
     amount_base = money(_("amount in base currency"), editable=False)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+    payment_amount_base = money(_("amount in base currency at the payment's rate"), editable=False)
+    fx_difference = money(_("exchange difference"), editable=False)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)  # noqa: DJ001 (NULL: no key; unique only among keys)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -272,7 +338,18 @@ class Allocation(models.Model):
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
         ordering = ["-created_at", "-pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(fx_difference=models.F("payment_amount_base") - models.F("amount_base")),
+                name="allocation_fx_difference_booked",
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="allocation_idempotency_key_per_user",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.payment_id} → {self.invoice_id}: {self.amount}"
@@ -370,6 +447,9 @@ class CostEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal_id} {self.view} {self.category} {self.amount}"
+
+    def clean(self) -> None:
+        clean_rate(self)
 
 
 class FinalAccounts(models.Model):

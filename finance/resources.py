@@ -69,11 +69,14 @@ class OpeningReceivableResource(ScopedResource):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._customer: Customer | None = None
+        self._rate_given = False
 
     def before_import_row(self, row: dict, **kwargs: Any) -> None:
         self._customer = resolve_customer(self.user, row)
         if row.get("currency") in (None, ""):
             row.pop("currency", None)
+        # No rate in the file: the day's rate from the table (or a row error), never a silent 1.
+        self._rate_given = row.get("exchange_rate") not in (None, "")
 
     def matches(self, key: str, row: dict) -> QuerySet[Invoice]:
         return Invoice.objects.filter(
@@ -119,7 +122,7 @@ class OpeningReceivableResource(ScopedResource):
             issue_date=obj.issue_date or timezone.localdate(),
             due_date=obj.due_date,
             currency=obj.currency or BASE_CURRENCY,
-            exchange_rate=obj.exchange_rate or Decimal("1"),
+            exchange_rate=obj.exchange_rate if self._rate_given else None,
             supplier_reference=obj.supplier_reference,
             notes=obj.notes,
         )

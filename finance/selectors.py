@@ -28,6 +28,7 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -50,6 +51,7 @@ from finance.models import (
     Allocation,
     CostEntry,
     Direction,
+    ExchangeRate,
     FinalAccounts,
     FinancialView,
     Invoice,
@@ -94,6 +96,12 @@ def allocation_list(*, user: User) -> QuerySet[Allocation]:
     return allocations.filter(invoice__in=invoice_list(user=user).values("pk"))
 
 
+def visible_allocations(*, user: User, lookup: str = "allocations") -> Prefetch:
+    """A payment's allocations as the user may see them: one payment can settle invoices
+    of several teams, and a nested list shows only those in the user's scope."""
+    return Prefetch(lookup, queryset=allocation_list(user=user))
+
+
 def write_off_list(*, user: User) -> QuerySet[WriteOff]:
     write_offs = WriteOff.objects.select_related(
         "invoice", "invoice__counterparty", "requested_by", "decided_by"
@@ -108,6 +116,24 @@ def cost_entry_list(*, user: User) -> QuerySet[CostEntry]:
     if sees_all_money(user):
         return entries
     return entries.filter(deal__in=deal_list(user=user).values("pk"))
+
+
+# A rate older than this does not stand in for the day's (weekends and holidays are shorter).
+EXCHANGE_RATE_MAX_AGE = timedelta(days=7)
+
+
+def exchange_rate_list() -> QuerySet[ExchangeRate]:
+    """Rates are reference data, readable by everyone who sees money."""
+    return ExchangeRate.objects.all()
+
+
+def exchange_rate_on(*, currency: str, day: date) -> ExchangeRate | None:
+    """The rate of `day`, or the latest before it within EXCHANGE_RATE_MAX_AGE."""
+    return (
+        ExchangeRate.objects.filter(currency=currency, date__lte=day, date__gt=day - EXCHANGE_RATE_MAX_AGE)
+        .order_by("-date")
+        .first()
+    )
 
 
 # --- Balances ----------------------------------------------------------------

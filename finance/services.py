@@ -7,8 +7,8 @@ Races and how they are prevented:
 - over-allocation: the payment and the invoice rows are locked (in that
   order) before their balances are read, so two allocations cannot both see
   the same remaining amount;
-- replays: payments and allocations carry a unique idempotency key; a
-  request whose key exists returns the first result instead of applying
+- replays: payments and allocations carry an idempotency key, unique per
+  recording user; a request whose key that user already used returns the first result instead of applying
   again, also when two requests race (the loser's insert hits the unique
   index and it returns the winner's row).
 
@@ -38,9 +38,11 @@ from accounts.models import User
 from contracts.models import Deal
 from contracts.pricing import cents
 from core import events
+from core.currencies import currency_codes
 from core.locking import ensure_unchanged
 from core.numbering import take_next
 from finance.models import (
+    BASE_CURRENCY,
     Allocation,
     CostEntry,
     Direction,
@@ -52,7 +54,7 @@ from finance.models import (
     WriteOff,
 )
 from finance.permissions import can_decide_write_off, can_write_money
-from finance.selectors import ZERO, deal_finance, invoice_balance, with_balances
+from finance.selectors import ZERO, deal_finance, exchange_rate_on, invoice_balance, with_balances
 from relationships.models import Customer
 
 M = TypeVar("M", bound=models.Model)
@@ -78,6 +80,28 @@ def _require_writer(user: User) -> None:
 
 def to_base(amount: Decimal, rate: Decimal) -> Decimal:
     return cents(amount * rate)
+
+
+def resolve_rate(*, currency: str, rate: Decimal | None, day: date | None) -> Decimal:
+    """The rate to base currency of a record: 1 for the base currency, else the rate
+    given, else the day's rate from the exchange-rate table. None of these: refused,
+    never a silent 1 (a USD 100 booked as CNY 100)."""
+    if rate is not None:
+        return rate
+    if currency.upper() == BASE_CURRENCY or currency.upper() not in currency_codes():
+        return Decimal("1")  # an unknown code: full_clean names the currency, not a missing rate
+    found = exchange_rate_on(currency=currency.upper(), day=day or timezone.localdate())
+    if found is None:
+        raise ValidationError(
+            {
+                "exchange_rate": _(
+                    "No exchange rate for %(currency)s on %(day)s: send exchange_rate, "
+                    "or record the day's rate first."
+                )
+                % {"currency": currency.upper(), "day": (day or timezone.localdate()).isoformat()}
+            }
+        )
+    return found.rate
 
 
 # --- Invoices ----------------------------------------------------------------
@@ -132,9 +156,11 @@ def invoice_create(
 ) -> Invoice:
     """A draft invoice with its lines; it gets its number when issued."""
     _require_writer(acting_user)
+    rate = fields.pop("exchange_rate", None)
     invoice = Invoice(direction=direction, kind=kind, created_by=acting_user, **fields)
     invoice.series = _series(direction, kind)
     invoice.currency = invoice.currency.upper()
+    invoice.exchange_rate = resolve_rate(currency=invoice.currency, rate=rate, day=invoice.issue_date)
     invoice.full_clean()
     _check_counterparty(direction, invoice.counterparty, invoice.deal)
     invoice.save()
@@ -165,9 +191,14 @@ def invoice_update(
     _require_writer(acting_user)
     invoice = _locked_draft(invoice)
     ensure_unchanged(invoice, loaded_version)
+    currency_before, rate = invoice.currency, fields.pop("exchange_rate", None)
     for name, value in fields.items():
         setattr(invoice, name, value)
     invoice.currency = invoice.currency.upper()
+    if rate is not None:
+        invoice.exchange_rate = rate
+    elif invoice.currency != currency_before:  # the old currency's rate is no rate for the new one
+        invoice.exchange_rate = resolve_rate(currency=invoice.currency, rate=None, day=invoice.issue_date)
     invoice.full_clean()
     _check_counterparty(invoice.direction, invoice.counterparty, invoice.deal)
     invoice.save()
@@ -316,17 +347,19 @@ def balances_recompute(*, invoices: QuerySet[Invoice] | None = None) -> int:
 
 
 def _idempotent(
-    model: type[M], key: str | None, same: Callable[[M], bool], create: Callable[[], M]
+    model: type[M], key: str | None, user: User, same: Callable[[M], bool], create: Callable[[], M]
 ) -> tuple[M, bool]:
-    """(obj, created): the row already recorded under `key`, or a new one.
+    """(obj, created): the row `user` already recorded under `key`, or a new one.
 
-    A key reused for a different request is refused. The insert runs in a
-    savepoint: if a concurrent request with the same key committed first,
-    the unique index refuses ours and we return theirs.
+    Keys are the user's own (unique per user and key): another user's key is
+    a new request, never their result. A key reused for a different request
+    is refused. The insert runs in a savepoint: if a concurrent request with
+    the same key committed first, the unique index refuses ours and we
+    return theirs.
     """
 
     def existing() -> M | None:
-        found = model.objects.filter(idempotency_key=key).first() if key else None
+        found = model.objects.filter(idempotency_key=key, created_by=user).first() if key else None
         if found is not None and not same(found):
             raise ValidationError(
                 {"idempotency_key": _("This idempotency key was already used for a different request.")}
@@ -358,14 +391,16 @@ def payment_record(
     amount: Decimal,
     acting_user: User,
     currency: str,
-    exchange_rate: Decimal = Decimal("1"),
+    exchange_rate: Decimal | None = None,
     date: date | None = None,
     reference: str = "",
     idempotency_key: str | None = None,
     allocations: list[AllocationData] | None = None,
 ) -> tuple[Payment, bool]:
-    """Record a payment received or made, optionally applied to invoices at once."""
+    """Record a payment received or made, optionally applied to invoices at once.
+    Without `exchange_rate`, a foreign currency takes the day's rate (resolve_rate)."""
     _require_writer(acting_user)
+    day = date or timezone.localdate()
 
     def same(payment: Payment) -> bool:
         return (payment.direction, payment.counterparty_id, payment.amount, payment.currency) == (
@@ -381,13 +416,13 @@ def payment_record(
             counterparty=counterparty,
             amount=amount,
             currency=currency.upper(),
-            exchange_rate=exchange_rate,
-            date=date or timezone.localdate(),
+            exchange_rate=resolve_rate(currency=currency, rate=exchange_rate, day=day),
+            date=day,
             reference=reference,
             idempotency_key=idempotency_key,
             created_by=acting_user,
         )
-        payment.amount_base = to_base(amount, exchange_rate)
+        payment.amount_base = to_base(amount, payment.exchange_rate)
         payment.full_clean(exclude=["idempotency_key"])
         payment.save()
         for item in allocations or []:
@@ -397,7 +432,7 @@ def payment_record(
         events.emit(events.payment_recorded, payment=payment, by=acting_user)
         return payment
 
-    return _idempotent(Payment, idempotency_key, same, create)
+    return _idempotent(Payment, idempotency_key, acting_user, same, create)
 
 
 def payment_unallocated(payment: Payment) -> Decimal:
@@ -412,6 +447,16 @@ def _check_allocation(payment: Payment, invoice: Invoice, amount: Decimal) -> No
         raise ValidationError({"invoice": _("The invoice belongs to another counterparty or direction.")})
     if payment.currency != invoice.currency:
         raise ValidationError({"invoice": _("The payment and the invoice are in different currencies.")})
+    if payment.date < invoice.issue_date:
+        raise ValidationError(
+            {
+                "invoice": _(
+                    "The payment (%(paid)s) is dated before the invoice was issued (%(issued)s): "
+                    "a payment settles only invoices issued by its date."
+                )
+                % {"paid": payment.date.isoformat(), "issued": invoice.issue_date.isoformat()}
+            }
+        )
     if amount <= 0:
         raise ValidationError({"amount": _("Allocate a positive amount.")})
     unallocated = payment_unallocated(payment)
@@ -424,6 +469,15 @@ def _check_allocation(payment: Payment, invoice: Invoice, amount: Decimal) -> No
         raise ValidationError(
             {"amount": _("Only %(amount)s is outstanding on the invoice.") % {"amount": outstanding}}
         )
+
+
+def _payment_base_part(payment: Payment, amount: Decimal) -> Decimal:
+    """The base value of `amount` at the payment's rate; the allocation that uses up
+    the payment takes exactly the base left, so allocations never sum past the payment."""
+    if amount == payment_unallocated(payment):
+        used = payment.allocations.aggregate(total=models.Sum("payment_amount_base"))["total"] or ZERO
+        return payment.amount_base - used
+    return to_base(amount, payment.exchange_rate)
 
 
 def _base_part(invoice: Invoice, amount: Decimal) -> Decimal:
@@ -477,18 +531,23 @@ def allocation_apply(
 
     def create() -> Allocation:
         _check_allocation(payment, invoice, amount)
+        # The invoice side clears the invoice at its rate; the payment side uses up the payment
+        # at its rate; the difference is the realised exchange gain or loss, booked on the row.
+        invoice_side, payment_side = _base_part(invoice, amount), _payment_base_part(payment, amount)
         allocation = Allocation.objects.create(
             payment=payment,
             invoice=invoice,
             amount=amount,
-            amount_base=_base_part(invoice, amount),
+            amount_base=invoice_side,
+            payment_amount_base=payment_side,
+            fx_difference=payment_side - invoice_side,
             idempotency_key=idempotency_key,
             created_by=acting_user,
         )
         _refresh_status(invoice)
         return allocation
 
-    return _idempotent(Allocation, idempotency_key, same, create)
+    return _idempotent(Allocation, idempotency_key, acting_user, same, create)
 
 
 # --- Write-offs --------------------------------------------------------------
@@ -541,8 +600,10 @@ def write_off_decide(*, write_off: WriteOff, approve: bool, acting_user: User, c
 def _new_cost_entry(*, deal: Deal, acting_user: User, **fields: Any) -> CostEntry:
     if FinalAccounts.objects.filter(deal=deal).exists():
         raise ValidationError({"deal": _("The final accounts of this deal are frozen.")})
+    rate = fields.pop("exchange_rate", None)
     entry = CostEntry(deal=deal, created_by=acting_user, **fields)
-    entry.currency = entry.currency.upper()
+    entry.currency = (entry.currency or "").upper()
+    entry.exchange_rate = resolve_rate(currency=entry.currency, rate=rate, day=entry.date)
     entry.amount_base = to_base(entry.amount, entry.exchange_rate)
     entry.full_clean()
     return entry

@@ -8,7 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +24,7 @@ from contracts.selectors import deal_list
 from core.exports import export_response
 from core.imports import ImportSpec, import_page
 from core.pages import apply_errors, form_page
+from core.parsing import parse_day
 from finance import selectors, services
 from finance.charts import ageing_bars
 from finance.filters import InvoiceFilter, OpenItemFilter, PaymentFilter
@@ -55,7 +55,13 @@ def _writer(request: HttpRequest) -> None:
 
 
 def _as_of(request: HttpRequest) -> date:
-    return parse_date(request.GET.get("as_of") or "") or timezone.localdate()
+    raw = request.GET.get("as_of")
+    if not raw:
+        return timezone.localdate()
+    parsed = parse_day(raw)
+    if parsed is None:
+        raise BadRequest(_("Enter a real date as YYYY-MM-DD."))
+    return parsed
 
 
 def _list_page(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
@@ -292,7 +298,9 @@ def payables(request: HttpRequest) -> HttpResponse:
 @login_required
 def payment_list(request: HttpRequest) -> HttpResponse:
     _viewer(request)
-    payments = selectors.payment_list(user=request.user).prefetch_related("allocations__invoice")
+    payments = selectors.payment_list(user=request.user).prefetch_related(
+        selectors.visible_allocations(user=request.user)
+    )
     filterset = PaymentFilter(request.GET or None, queryset=payments, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return _list_page(

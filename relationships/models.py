@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.currencies import CurrencyCodeField
+
 CURRENCY_DEFAULT = "CNY"
 
 
@@ -627,7 +629,7 @@ class PainPoint(models.Model):
     hidden_cost = models.DecimalField(
         _("estimated hidden cost"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    currency = models.CharField(_("currency"), max_length=3, default=CURRENCY_DEFAULT)
+    currency = CurrencyCodeField(_("currency"), default=CURRENCY_DEFAULT)
     raised_by = models.ForeignKey(
         Contact,
         verbose_name=_("raised by"),

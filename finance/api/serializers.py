@@ -11,6 +11,7 @@ from finance.models import (
     Allocation,
     CostCategory,
     CostEntry,
+    ExchangeRate,
     FinalAccounts,
     Invoice,
     InvoiceLine,
@@ -36,11 +37,20 @@ def enum_field(component: str, choices: list[tuple[str, str]], **kwargs) -> seri
     return _ENUM_FIELDS[component](choices=choices, **kwargs)
 
 
+def _line_default(name: str) -> Decimal:
+    return InvoiceLine._meta.get_field(name).default
+
+
+LINE_DEFAULTS = {name: _line_default(name) for name in ("quantity", "tax_rate")}
+LINE_REQUIRED = ("description", "unit_price")
+
+
 class InvoiceLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = InvoiceLine
         fields = ["id", "description", "quantity", "unit_price", "tax_rate", "net", "tax"]
         read_only_fields = ["net", "tax"]
+        extra_kwargs = {name: {"default": value} for name, value in LINE_DEFAULTS.items()}
 
     def validate_quantity(self, value: Decimal) -> Decimal:
         if value <= 0:
@@ -53,10 +63,21 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
         return value
 
 
+def complete_lines(lines: list[dict]) -> list[dict]:
+    """Each line whole: defaults filled, required fields present. A PATCH validates nested
+    lines as partial (DRF skips their missing fields), yet the lines given replace all."""
+    errors = [
+        {name: [_("This field is required.")] for name in LINE_REQUIRED if name not in line} for line in lines
+    ]
+    if any(errors):
+        raise serializers.ValidationError(errors)
+    return [{**LINE_DEFAULTS, **line} for line in lines]
+
+
 def line_data(lines: list[dict]) -> list[LineData]:
     return [
         LineData(line["description"], line["quantity"], line["unit_price"], line["tax_rate"])
-        for line in lines
+        for line in complete_lines(lines)
     ]
 
 
@@ -115,6 +136,12 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "lines",
         ]
         read_only_fields = ["kind", "credited_invoice"]
+        extra_kwargs = {
+            "exchange_rate": {
+                "help_text": "Units of base currency per unit. Omitted: 1 for the base currency, else the "
+                "issue date's rate from /api/exchange-rates/ (400 if there is none)."
+            }
+        }
 
     def get_fields(self) -> dict:
         fields = super().get_fields()
@@ -125,7 +152,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     def validate_lines(self, value: list) -> list:
         if not value:
             raise serializers.ValidationError(_("Add at least one line."))
-        return value
+        return complete_lines(value)
 
     def validate(self, attrs: dict) -> dict:
         issue_date = attrs.get("issue_date", getattr(self.instance, "issue_date", None))
@@ -136,9 +163,6 @@ class InvoiceSerializer(serializers.ModelSerializer):
             )
         return attrs
 
-    def validate_currency(self, value: str) -> str:
-        return value.upper()
-
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField()
@@ -148,13 +172,34 @@ class CreditSerializer(serializers.Serializer):
     reason = serializers.CharField()
     lines = InvoiceLineSerializer(many=True, required=False, help_text="Default: every line of the invoice.")
 
+    def validate_lines(self, value: list) -> list:
+        return complete_lines(value)
+
 
 class AllocationSerializer(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number", read_only=True)
 
     class Meta:
         model = Allocation
-        fields = ["id", "payment", "invoice", "invoice_number", "amount", "amount_base", "created_at"]
+        fields = [
+            "id",
+            "payment",
+            "invoice",
+            "invoice_number",
+            "amount",
+            "amount_base",
+            "payment_amount_base",
+            "fx_difference",
+            "created_at",
+        ]
+        extra_kwargs = {
+            "amount_base": {"help_text": "In base currency at the invoice's rate: what clears the invoice."},
+            "payment_amount_base": {"help_text": "In base currency at the payment's rate: what it uses up."},
+            "fx_difference": {
+                "help_text": "payment_amount_base − amount_base: the realised exchange difference "
+                "(a gain on a receivable when positive, a loss on a payable)."
+            },
+        }
 
 
 class PaymentAllocationSerializer(serializers.Serializer):
@@ -190,9 +235,18 @@ class PaymentSerializer(serializers.ModelSerializer):
             "apply_to",
             "created_at",
         ]
-
-    def validate_currency(self, value: str) -> str:
-        return value.upper()
+        extra_kwargs = {
+            "currency": {"required": True},
+            "exchange_rate": {
+                "required": False,
+                "help_text": "Units of base currency per unit. Omitted: 1 for the base currency, "
+                "else the day's rate from /api/exchange-rates/ (400 if there is none).",
+            },
+            "date": {
+                "help_text": "Not after 31 days from today; on or after the issue date of every "
+                "invoice it is applied to."
+            },
+        }
 
 
 def allocation_data(items: list[dict]) -> list[AllocationData]:
@@ -332,9 +386,6 @@ class CostEntrySerializer(serializers.ModelSerializer):
             "created_at",
         ]
 
-    def validate_currency(self, value: str) -> str:
-        return value.upper()
-
 
 class FiguresSerializer(serializers.Serializer):
     revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
@@ -415,3 +466,10 @@ class CostEntryBulkSerializer(serializers.ListSerializer):
     """The answer to a bulk create: the created entries, in order (for the schema)."""
 
     child = CostEntrySerializer()
+
+
+class ExchangeRateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExchangeRate
+        fields = ["id", "currency", "date", "rate", "source"]
+        read_only_fields = fields

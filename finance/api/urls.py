@@ -11,6 +11,7 @@ router.register("write-offs", views.WriteOffViewSet, basename="write-off")
 router.register("receivables", views.ReceivableViewSet, basename="receivable")
 router.register("payables", views.PayableViewSet, basename="payable")
 router.register("cost-entries", views.CostEntryViewSet, basename="cost-entry")
+router.register("exchange-rates", views.ExchangeRateViewSet, basename="exchange-rate")
 router.register("deal-finance", views.DealFinanceViewSet, basename="deal-finance")
 
 urlpatterns = [

@@ -15,7 +15,6 @@ from django.db.models import ExpressionWrapper, F, OuterRef, QuerySet, Subquery,
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -38,11 +37,12 @@ from contracts.selectors import deal_list
 from core.api import run_service as _run
 from core.cache import cached
 from core.locking import STALE_RESPONSE
+from core.parsing import parse_day
 from finance import selectors, services
 from finance.api import serializers as s
 from finance.api.csv import CSVRenderer
 from finance.filters import CostEntryFilter, InvoiceFilter, OpenItemFilter, PaymentFilter, WriteOffFilter
-from finance.models import Allocation, CostEntry, Direction, Invoice, Payment, WriteOff
+from finance.models import Allocation, CostEntry, Direction, ExchangeRate, Invoice, Payment, WriteOff
 from finance.permissions import can_view_money, can_write_money
 from relationships.selectors import customer_list
 
@@ -51,8 +51,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=True,
-    description="A unique key per intended write (e.g. a UUID). Repeating a request with the same key "
-    "returns the first result (200) instead of applying it again.",
+    description="A unique key per intended write (e.g. a UUID). Keys are per user: repeating a request "
+    "with a key you already used returns your first result (200) instead of applying it again; the "
+    "same key sent by another user is a different request.",
 )
 EDITED = {
     200: s.InvoiceSerializer,
@@ -74,9 +75,9 @@ def _as_of(request: Request) -> date:
     raw = request.query_params.get("as_of")
     if not raw:
         return timezone.localdate()
-    parsed = parse_date(raw) if len(raw) == 10 else None
+    parsed = parse_day(raw)
     if parsed is None:
-        raise ValidationError({"as_of": [_("Enter a date as YYYY-MM-DD.")]})
+        raise ValidationError({"as_of": [_("Enter a real date as YYYY-MM-DD.")]})
     return parsed
 
 
@@ -265,7 +266,7 @@ class PaymentViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Payment.objects.none()
         return _with_allocated(selectors.payment_list(user=self.request.user)).prefetch_related(
-            "allocations__invoice"
+            selectors.visible_allocations(user=self.request.user)
         )
 
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -504,6 +505,19 @@ class CostEntryViewSet(
         if child is not None and not getattr(self, "swagger_fake_view", False):
             child.fields["deal"].queryset = deal_list(user=self.request.user)
         return serializer
+
+
+class ExchangeRateViewSet(FinanceAPIMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Rates to base currency by day, with their source (edited in the admin). A payment, invoice
+    or cost entry in a foreign currency sent without exchange_rate takes the day's rate from here."""
+
+    serializer_class = s.ExchangeRateSerializer
+    filterset_fields = ["currency", "date"]
+    ordering_fields = ["date", "currency"]
+    ordering = ["-date", "currency"]
+
+    def get_queryset(self) -> QuerySet[ExchangeRate]:
+        return selectors.exchange_rate_list()
 
 
 class DealFinanceViewSet(FinanceAPIMixin, viewsets.GenericViewSet):

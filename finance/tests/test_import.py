@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from core.tests.importing import actions, confirm, csv_file, preview, row_errors
-from finance.models import Direction, Invoice
+from finance.models import Direction, ExchangeRate, Invoice
 from relationships.tests.factories import CustomerFactory
 
 RECEIVABLES = reverse("finance:receivable_import")
@@ -26,6 +26,7 @@ def test_who_may_import_opening_receivables(client, request, role, status):
 
 def test_opening_receivables_become_issued_numbered_invoices(client, finance, rep):
     CustomerFactory(name="Acme", owner=rep)
+    ExchangeRate.objects.create(currency="USD", date="2025-11-14", rate="7.1", source="PBOC")
     client.force_login(finance)
     rows = [
         HEADER,
@@ -46,6 +47,7 @@ def test_opening_receivables_become_issued_numbered_invoices(client, finance, re
         0,
     )
     assert (second.currency, second.supplier_reference) == ("USD", "OLD-2")
+    assert second.exchange_rate == Decimal("7.1")  # no rate in the file: the table's, never a silent 1
     assert first.history.first().history_user == finance
 
 
@@ -81,3 +83,13 @@ def test_bad_receivable_rows_import_nothing(client, finance, rep):
     ]
     confirm(client, RECEIVABLES)
     assert not Invoice.objects.exists()
+
+
+def test_a_foreign_row_without_a_rate_and_none_in_the_table_is_a_row_error(client, finance, rep):
+    CustomerFactory(name="Acme", owner=rep)
+    client.force_login(finance)
+    rows = [HEADER, ["Acme", "OLD-9", "2025-11-15", "2026-01-15", "200", "usd", ""]]
+
+    response = preview(client, RECEIVABLES, csv_file(rows), "reference")
+
+    assert [field for _row, field, _message in row_errors(response)] == ["exchange_rate"]

@@ -79,7 +79,8 @@ def test_permission_matrix(surface, role, action, expected, request, finance, re
 def payloads(action: str, invoice) -> tuple[dict, dict]:  # noqa: ANN001
     if action != "record payment":
         return {}, {}
-    page = {"amount": "10.00", "date": "2026-02-01", "exchange_rate": "1", "idempotency_key": "matrix"}
+    today = timezone.localdate().isoformat()  # on or after the invoice date: an earlier payment is refused
+    page = {"amount": "10.00", "date": today, "exchange_rate": "1", "idempotency_key": "matrix"}
     api = {
         "direction": "receivable",
         "counterparty": invoice.counterparty_id,
