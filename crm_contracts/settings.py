@@ -119,11 +119,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
+    # Redis down means cache misses, not errors: nothing in the cache is needed
+    # to serve a request (crm_contracts/cache_backend.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "crm_contracts.cache_backend.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "crm",
+            "RETRY_AFTER": env.int("CACHE_RETRY_SECONDS", default=30),
+            # A black-holed host must not hold a request for the OS's connect timeout.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:
