@@ -208,6 +208,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CRM <crm@localhost>"
 # A mail claimed by a worker that died mid-send is tried again after this long.
 MAIL_CLAIM_TIMEOUT_MINUTES = env.int("MAIL_CLAIM_TIMEOUT_MINUTES", default=30)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A contract PDF pending this long with no render started has lost its task and
+# is queued again (keep it above the render task's 5-minute time limit); after
+# this many renders started without finishing it is marked failed.
+PDF_RENDER_STUCK_MINUTES = env.int("PDF_RENDER_STUCK_MINUTES", default=10)
+PDF_RENDER_MAX_ATTEMPTS = env.int("PDF_RENDER_MAX_ATTEMPTS", default=5)
 
 # --- Security -----------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -327,6 +332,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "milestone-alerts": {"task": "contracts.tasks.milestone_alerts_task", "schedule": 30 * 60},
     "renewal-alerts": {"task": "contracts.tasks.renewal_alerts_task", "schedule": 60 * 60},
     "signing-sweep": {"task": "contracts.tasks.signing_sweep_task", "schedule": 15 * 60},
+    "contract-pdf-sweep": {"task": "contracts.tasks.contract_pdf_sweep_task", "schedule": 5 * 60},
     "mail-sweep": {"task": "accounts.tasks.outbound_mail_sweep_task", "schedule": 10 * 60},
     "import-uploads-cleanup": {
         "task": "crm_contracts.tasks.import_uploads_cleanup_task",
