@@ -150,7 +150,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The client address for the lockout: the one rule in crm_contracts/client_ip.py.
+AXES_CLIENT_IP_CALLABLE = "crm_contracts.client_ip.client_ip"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -201,9 +202,24 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 ALERT_THRESHOLD_DAYS = sorted(env.list("ALERT_THRESHOLD_DAYS", cast=int, default=[7, 1]), reverse=True)
 COMPANY_NAME = env.str("COMPANY_NAME", default="Acme Industrial Solutions")  # our party on contracts
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# E-signature pages record the signer's address: REMOTE_ADDR, or this request
-# header (e.g. HTTP_X_FORWARDED_FOR) when a trusted proxy sets it.
-ESIGN_CLIENT_IP_HEADER = env.str("ESIGN_CLIENT_IP_HEADER", default="")
+# Reverse proxies in front of the app, each appending the address it saw to
+# X-Forwarded-For. 0: the socket address is the client's, and X-Forwarded-For is
+# ignored (a client could forge it). Throttles, the login lockout and signing
+# records all use it (crm_contracts/client_ip.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("PROXY_COUNT", default=0))
+# Before TRUSTED_PROXY_COUNT, e-signature alone read the last entry of this header.
+_esign_header = env.str("ESIGN_CLIENT_IP_HEADER", default="")
+if (
+    _esign_header
+    and not env.str("TRUSTED_PROXY_COUNT", default="")
+    and not env.str("PROXY_COUNT", default="")
+):
+    if _esign_header != "HTTP_X_FORWARDED_FOR":
+        raise ImproperlyConfigured(
+            f"ESIGN_CLIENT_IP_HEADER={_esign_header} is no longer read. Have the proxy append the client "
+            "address to X-Forwarded-For and set TRUSTED_PROXY_COUNT to the number of proxies instead."
+        )
+    TRUSTED_PROXY_COUNT = 1  # what the header meant: one proxy, the last entry
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CRM <crm@localhost>")
 # A mail claimed by a worker that died mid-send is tried again after this long.
 MAIL_CLAIM_TIMEOUT_MINUTES = env.int("MAIL_CLAIM_TIMEOUT_MINUTES", default=30)
@@ -264,6 +280,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": env.str("TOKEN_THROTTLE_RATE", default="10/min")},
+    # Unset, DRF keys throttles on the whole X-Forwarded-For a client sends: DRF's
+    # rule with this count is the one in crm_contracts/client_ip.py.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "COERCE_DECIMAL_TO_STRING": True,
 }
 SPECTACULAR_SETTINGS = {
