@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside whitenoise, so static files carry the header too.
+    "crm_contracts.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -201,7 +203,8 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 # Days before a due date when owners are alerted (plus the due day and when overdue).
 ALERT_THRESHOLD_DAYS = sorted(env.list("ALERT_THRESHOLD_DAYS", cast=int, default=[7, 1]), reverse=True)
 COMPANY_NAME = env.str("COMPANY_NAME", default="Acme Industrial Solutions")  # our party on contracts
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# `make run` passes its own address as MAKE_RUN_URL, so PORT=/HOST= reach the links too.
+SITE_URL = env.str("SITE_URL", default=env.str("MAKE_RUN_URL", default="http://127.0.0.1:8000")).rstrip("/")
 # Reverse proxies in front of the app, each appending the address it saw to
 # X-Forwarded-For. 0: the socket address is the client's, and X-Forwarded-For is
 # ignored (a client could forge it). Throttles, the login lockout and signing
@@ -246,6 +249,15 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
+# Browser features no page uses are denied to every page and frame.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(self), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), usb=(), "
+    "xr-spatial-tracking=()",
+)
+
 # Content security policy: only this origin's scripts, styles, fonts and
 # images; no inline script or style attributes anywhere in the product.
 CONTENT_SECURITY_POLICY = {
@@ -285,6 +297,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# The OpenAPI schema (/api/schema/) and docs (/api/docs/): signed-in users only unless this is on.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRM & Contracts API",
     "DESCRIPTION": "Customers, deals, contracts and money. Token or session authentication.",

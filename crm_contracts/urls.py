@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import views as accounts_views
 from crm_contracts import views
+from crm_contracts.api import SchemaPermission, api_docs_view
 
 api_patterns = [
     path("", include("accounts.api.urls")),
@@ -13,9 +14,15 @@ api_patterns = [
     path("", include("finance.api.urls")),
     path("", include("dashboards.api.urls")),
     path("", include("integrations.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[SchemaPermission]), name="schema"),
     # The split view serves its start-up script as a file, so the strict CSP holds.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        api_docs_view(
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[SchemaPermission])
+        ),
+        name="docs",
+    ),
 ]
 
 urlpatterns = [
