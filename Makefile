@@ -38,14 +38,16 @@ demo: migrate
 	DEBUG=1 $(BIN)/python manage.py demo_data
 
 # The web server in the foreground, a Celery worker with embedded beat in the
-# background; Ctrl-C stops both.
+# background; Ctrl-C stops both. Links in e-mails point at this server unless
+# SITE_URL is set (environment or .env): settings read MAKE_RUN_URL as its default.
+RUN_ENV := DEBUG=1 MAKE_RUN_URL=http://$(HOST):$(PORT)
 run: demo
 	@echo "Open http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"
-	@set -m; DEBUG=1 $(BIN)/celery -A crm_contracts worker --beat --loglevel=INFO \
+	@set -m; $(RUN_ENV) $(BIN)/celery -A crm_contracts worker --beat --loglevel=INFO \
 	    --concurrency=2 --schedule=var/celerybeat-schedule > var/celery.log 2>&1 & \
 	  worker=$$!; trap 'kill -- -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  echo "Celery worker + beat running (pid $$worker, log var/celery.log)"; \
-	  DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	  $(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: venv
 	$(BIN)/pytest

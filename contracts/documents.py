@@ -8,10 +8,13 @@ frozen: requests return it and nothing renders it again.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,10 +61,36 @@ def contract_document_request(*, deal: Deal, acting_user: User, language: str = 
 def _queue_render(document_id: int) -> None:
     from contracts.tasks import contract_pdf_render_task
 
-    if not enqueue(contract_pdf_render_task, document_id):
-        contract_document_fail(
-            document_id=document_id, error=_("The background service is unavailable. Try again in a minute.")
-        )
+    ContractDocument.objects.filter(pk=document_id).update(queued_at=timezone.now())
+    # If the broker is down the document stays pending and the render sweep queues it again.
+    enqueue(contract_pdf_render_task, document_id)
+
+
+def contract_documents_sweep() -> dict[str, int]:
+    """Pending renders whose task was lost (a worker died mid-render, the broker
+    was down): queue them again, or fail them after PDF_RENDER_MAX_ATTEMPTS renders."""
+    now = timezone.now()
+    cutoff = now - timedelta(minutes=settings.PDF_RENDER_STUCK_MINUTES)
+    stuck = ContractDocument.objects.filter(status=ContractDocument.Status.PENDING).filter(
+        Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True, requested_at__lt=cutoff)
+    )
+    counts = {"requeued": 0, "failed": 0}
+    for pk, attempts, queued_at in stuck.values_list("pk", "attempts", "queued_at"):
+        if attempts >= settings.PDF_RENDER_MAX_ATTEMPTS:
+            contract_document_fail(
+                document_id=pk,
+                error=_("The PDF was not generated after %(attempts)s attempts.") % {"attempts": attempts},
+            )
+            counts["failed"] += 1
+            continue
+        # Conditional on the queued_at we read: of two overlapping sweeps, one queues it.
+        claimed = ContractDocument.objects.filter(
+            pk=pk, status=ContractDocument.Status.PENDING, queued_at=queued_at
+        ).update(queued_at=now)
+        if claimed:
+            _queue_render(pk)
+            counts["requeued"] += 1
+    return counts
 
 
 def contract_document_render(*, document_id: int) -> ContractDocument:
@@ -72,7 +101,9 @@ def contract_document_render(*, document_id: int) -> ContractDocument:
         )
         if document.status == ContractDocument.Status.READY:
             return document
-        ContractDocument.objects.filter(pk=document.pk).update(attempts=document.attempts + 1)
+        ContractDocument.objects.filter(pk=document.pk).update(
+            attempts=document.attempts + 1, queued_at=timezone.now()
+        )
     pdf = html_to_pdf(contract_html(document.version, language=document.language))
     with transaction.atomic():
         document = ContractDocument.objects.select_for_update().get(pk=document_id)

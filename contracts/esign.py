@@ -36,6 +36,7 @@ from contracts import permissions as p
 from contracts.models import ContractDocument, Deal, Signer, SigningEvent, SigningRequest
 from contracts.pdf import html_to_pdf, sha256
 from core import events
+from core.client_ip import client_ip
 from core.queue import enqueue
 from relationships.models import Contact
 
@@ -59,13 +60,8 @@ class Client:
 
 
 def client_from_request(request) -> Client:  # noqa: ANN001
-    """REMOTE_ADDR, or the configured proxy header when one is trusted."""
-    ip = request.META.get("REMOTE_ADDR")
-    header = getattr(settings, "ESIGN_CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        # The proxy appends the address it saw: the last entry is the one it vouches for.
-        ip = request.META[header].split(",")[-1].strip()
-    return Client(ip=ip or None, user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
+    """The address by the site-wide rule (TRUSTED_PROXY_COUNT), and the browser."""
+    return Client(ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:400])
 
 
 # --- Links -------------------------------------------------------------------

@@ -8,6 +8,7 @@ and every transition is taken through `contracts.services.deal_transition`.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -1104,6 +1105,9 @@ class ContractDocument(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    # Last time a render was queued or started: a pending document untouched for
+    # PDF_RENDER_STUCK_MINUTES has lost its task (worker died, broker was down).
+    queued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -1119,6 +1123,12 @@ class ContractDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} PDF ({self.get_status_display()})"
+
+    @property
+    def waiting_long(self) -> bool:
+        """Pending for over a minute: the page says it is retried by itself."""
+        since = self.queued_at or self.requested_at
+        return self.status == self.Status.PENDING and since < timezone.now() - timedelta(minutes=1)
 
 
 def attachment_path(instance: ContractAttachment, filename: str) -> str:

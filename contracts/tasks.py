@@ -53,6 +53,19 @@ def contract_pdf_render_task(self, document_id: int) -> None:  # noqa: ANN001
         raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
 
 
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True, ignore_result=False
+)
+def contract_pdf_sweep_task() -> dict:
+    """Beat runs this: renders lost with a dead worker or a down broker are queued again."""
+    from contracts.documents import contract_documents_sweep
+
+    counts = contract_documents_sweep()
+    if any(counts.values()):
+        log.warning("contract PDF sweep: %s", counts)
+    return counts
+
+
 @shared_task(autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5, acks_late=True)
 def signing_complete_task(request_id: int) -> None:
     """The signed PDF, then the deal's `sign` transition; idempotent."""

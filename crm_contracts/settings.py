@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside whitenoise, so static files carry the header too.
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -127,11 +129,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
+    # Redis down means cache misses, not errors: nothing in the cache is needed
+    # to serve a request (core/cache_backend.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache_backend.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "crm",
+            "RETRY_AFTER": env.int("CACHE_RETRY_SECONDS", default=30),
+            # A black-holed host must not hold a request for the OS's connect timeout.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:
@@ -177,7 +184,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+# The client address for the lockout: the one rule in core/client_ip.py.
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -227,14 +235,35 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 # Days before a due date when owners are alerted (plus the due day and when overdue).
 ALERT_THRESHOLD_DAYS = sorted(env.list("ALERT_THRESHOLD_DAYS", cast=int, default=[7, 1]), reverse=True)
 COMPANY_NAME = env.str("COMPANY_NAME", default="Acme Industrial Solutions")  # our party on contracts
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# E-signature pages record the signer's address: REMOTE_ADDR, or this request
-# header (e.g. HTTP_X_FORWARDED_FOR) when a trusted proxy sets it.
-ESIGN_CLIENT_IP_HEADER = env.str("ESIGN_CLIENT_IP_HEADER", default="")
+# `make run` passes its own address as MAKE_RUN_URL, so PORT=/HOST= reach the links too.
+SITE_URL = env.str("SITE_URL", default=env.str("MAKE_RUN_URL", default="http://127.0.0.1:8000")).rstrip("/")
+# Reverse proxies in front of the app, each appending the address it saw to
+# X-Forwarded-For. 0: the socket address is the client's, and X-Forwarded-For is
+# ignored (a client could forge it). Throttles, the login lockout and signing
+# records all use it (core/client_ip.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("PROXY_COUNT", default=0))
+# Before TRUSTED_PROXY_COUNT, e-signature alone read the last entry of this header.
+_esign_header = env.str("ESIGN_CLIENT_IP_HEADER", default="")
+if (
+    _esign_header
+    and not env.str("TRUSTED_PROXY_COUNT", default="")
+    and not env.str("PROXY_COUNT", default="")
+):
+    if _esign_header != "HTTP_X_FORWARDED_FOR":
+        raise ImproperlyConfigured(
+            f"ESIGN_CLIENT_IP_HEADER={_esign_header} is no longer read. Have the proxy append the client "
+            "address to X-Forwarded-For and set TRUSTED_PROXY_COUNT to the number of proxies instead."
+        )
+    TRUSTED_PROXY_COUNT = 1  # what the header meant: one proxy, the last entry
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CRM <crm@localhost>")
 # A mail claimed by a worker that died mid-send is tried again after this long.
 MAIL_CLAIM_TIMEOUT_MINUTES = env.int("MAIL_CLAIM_TIMEOUT_MINUTES", default=30)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A contract PDF pending this long with no render started has lost its task and
+# is queued again (keep it above the render task's 5-minute time limit); after
+# this many renders started without finishing it is marked failed.
+PDF_RENDER_STUCK_MINUTES = env.int("PDF_RENDER_STUCK_MINUTES", default=10)
+PDF_RENDER_MAX_ATTEMPTS = env.int("PDF_RENDER_MAX_ATTEMPTS", default=5)
 
 # --- Security -----------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -251,6 +280,15 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+
+# Browser features no page uses are denied to every page and frame.
+PERMISSIONS_POLICY = env.str(
+    "PERMISSIONS_POLICY",
+    default="accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(self), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), usb=(), "
+    "xr-spatial-tracking=()",
+)
 
 # Content security policy: only this origin's scripts, styles, fonts and
 # images; no inline script or style attributes anywhere in the product.
@@ -286,8 +324,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": env.str("TOKEN_THROTTLE_RATE", default="10/min")},
+    # Unset, DRF keys throttles on the whole X-Forwarded-For a client sends: DRF's
+    # rule with this count is the one in core/client_ip.py.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "COERCE_DECIMAL_TO_STRING": True,
 }
+# The OpenAPI schema (/api/schema/) and docs (/api/docs/): signed-in users only unless this is on.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRM & Contracts API",
     "DESCRIPTION": "Customers, deals, contracts and money. Token or session authentication.",
@@ -354,6 +397,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "milestone-alerts": {"task": "contracts.tasks.milestone_alerts_task", "schedule": 30 * 60},
     "renewal-alerts": {"task": "contracts.tasks.renewal_alerts_task", "schedule": 60 * 60},
     "signing-sweep": {"task": "contracts.tasks.signing_sweep_task", "schedule": 15 * 60},
+    "contract-pdf-sweep": {"task": "contracts.tasks.contract_pdf_sweep_task", "schedule": 5 * 60},
     "mail-sweep": {"task": "accounts.tasks.outbound_mail_sweep_task", "schedule": 10 * 60},
     "import-uploads-cleanup": {
         "task": "core.tasks.import_uploads_cleanup_task",

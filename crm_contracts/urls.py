@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
+from core.api import SchemaPermission, api_docs_view
 from crm_contracts import views
 
 api_patterns = [
@@ -13,9 +14,15 @@ api_patterns = [
     path("", include("finance.api.urls")),
     path("", include("dashboards.api.urls")),
     path("", include("integrations.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[SchemaPermission]), name="schema"),
     # The split view serves its start-up script as a file, so the strict CSP holds.
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        api_docs_view(
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema", permission_classes=[SchemaPermission])
+        ),
+        name="docs",
+    ),
 ]
 
 urlpatterns = [
