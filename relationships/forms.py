@@ -99,9 +99,7 @@ class CustomerForm(StaleEditGuardMixin, StyledFormMixin, forms.ModelForm):
             self.fields[name].queryset = contacts
 
     def grouped(self) -> list:
-        return [
-            (title, [self[name] for name in names if name in self.fields]) for title, names in self.fieldsets
-        ]
+        return [(title, [self[name] for name in names]) for title, names in self.fieldsets]
 
 
 class ContactForm(StaleEditGuardMixin, StyledFormMixin, forms.ModelForm):
@@ -292,7 +290,9 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
         self.fields["next_step_owner"].queryset = User.objects.filter(is_active=True)
 
     def grouped(self) -> list:
-        return [(title, [self[name] for name in names]) for title, names in self.fieldsets]
+        return [
+            (title, [self[name] for name in names if name in self.fields]) for title, names in self.fieldsets
+        ]
 
 
 class PainPointForm(StyledFormMixin, forms.ModelForm):
