@@ -31,7 +31,8 @@ WORK = ("view", "add", "change")
 ALL = ("view", "add", "change", "delete")
 
 # role -> [(app_label, model or "*", actions)]; custom permissions (e.g.
-# "approve_deal") are listed as actions on their model by their issue.
+# "approve_deal") are listed as actions on their model by their issue. A row
+# naming a model replaces its app's "*" row for that model.
 ROLE_GRANTS: dict[Role, list[tuple[str, str, tuple[str, ...]]]] = {
     Role.SALES_REP: [
         ("accounts", "user", VIEW),
@@ -59,6 +60,7 @@ ROLE_GRANTS: dict[Role, list[tuple[str, str, tuple[str, ...]]]] = {
         ("accounts", "department", VIEW),
         ("relationships", "*", VIEW),
         ("contracts", "*", WORK),
+        ("contracts", "buyingrole", VIEW),  # the client's people, read-only like relationships
     ],
     # The admin role is granted every permission that exists (see sync_roles).
     Role.ADMIN: [],
@@ -75,9 +77,9 @@ def granted_codenames(role: Role, permissions: Iterable[tuple[str, str, str]]) -
 
 
 def _matches(role: Role, app_label: str, model: str, codename: str) -> bool:
-    for grant_app, grant_model, actions in ROLE_GRANTS[role]:
-        if grant_app != app_label or grant_model not in ("*", model):
-            continue
-        if any(codename == f"{action}_{model}" or codename == action for action in actions):
-            return True
-    return False
+    grants = [(m, actions) for app, m, actions in ROLE_GRANTS[role] if app == app_label and m in ("*", model)]
+    if any(m == model for m, _actions in grants):
+        grants = [(m, actions) for m, actions in grants if m == model]
+    return any(
+        codename == f"{action}_{model}" or codename == action for _m, actions in grants for action in actions
+    )

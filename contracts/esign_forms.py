@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from contracts.esign import MAX_EXPIRY_DAYS, signature_image_clean
-from contracts.models import Deal
+from contracts.models import BuyingRole, Deal
 from core.forms import StyledFormMixin
-from relationships.models import BuyingRole, Contact
+from relationships.models import Contact
 
 SIGNING_ROLES = (BuyingRole.Role.DECISION_MAKER, BuyingRole.Role.PURCHASER)
 

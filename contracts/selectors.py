@@ -212,7 +212,7 @@ def pipeline_board(*, user: User, deals: QuerySet[Deal] | None = None) -> list[d
     the count and value of all of them, so the page stays the same size
     however many deals are open: a fixed number of queries, and card details
     (coverage, milestones, playbook) for the shown cards only."""
-    from relationships.coverage import coverage_for_deals
+    from contracts.coverage import coverage_for_deals
 
     open_deals = (deals if deals is not None else deal_list(user=user)).filter(state__in=Deal.OPEN_STATES)
     sums = {

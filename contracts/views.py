@@ -23,6 +23,7 @@ from accounts.mail import mails_about
 from accounts.selectors import scope_users
 from contracts import attachments, forms, services
 from contracts import permissions as p
+from contracts.coverage import coverage_for_deals
 from contracts.documents import contract_document_request, signed_version
 from contracts.esign_views import signing_context
 from contracts.filters import DealFilter
@@ -63,7 +64,6 @@ from contracts.selectors import (
 from core.exports import export_response
 from core.imports import ImportSpec, import_page
 from core.pages import apply_errors, form_page, pk_url
-from relationships.coverage import coverage_for_deals
 from relationships.selectors import customer_list
 
 FORM_TEMPLATE = "contracts/form.html"

@@ -159,7 +159,7 @@ FIGURES_SOURCE_MODELS = [
     "contracts.Milestone",
     "contracts.Concession",
     "contracts.ApprovalStep",
-    "relationships.BuyingRole",
+    "contracts.BuyingRole",
     "finance.Invoice",
     "finance.Payment",
     "finance.Allocation",

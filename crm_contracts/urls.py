@@ -4,6 +4,8 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import views as accounts_views
+from contracts import buying_role_urls
+from contracts import urls as contracts_urls
 from core.api import SchemaPermission, api_docs_view
 from crm_contracts import views
 
@@ -30,7 +32,19 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("accounts.urls")),
     path("customers/", include("relationships.urls")),
-    path("deals/", include("contracts.urls")),
+    # One namespace for contracts' pages, some of which (buying roles) sit under /customers/.
+    path(
+        "",
+        include(
+            (
+                [
+                    path("deals/", include(contracts_urls.urlpatterns)),
+                    path("customers/", include(buying_role_urls.urlpatterns)),
+                ],
+                contracts_urls.app_name,
+            )
+        ),
+    ),
     path("sign/", include("contracts.esign_urls")),
     path("finance/", include("finance.urls")),
     path("dashboards/", include("dashboards.urls")),

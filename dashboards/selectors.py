@@ -35,13 +35,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Department, User
 from accounts.roles import Role
 from accounts.selectors import scope_departments, scope_users
+from contracts.coverage import coverage_for_deals
 from contracts.models import Concession, Deal, DealTransition, Milestone
 from contracts.pricing import HUNDRED, cents
 from contracts.selectors import approval_inbox, deal_list
 from dashboards.models import SalesTarget
 from finance.models import BASE_CURRENCY
 from finance.selectors import BUCKETS, bucket_sums_sql, receivables
-from relationships.coverage import coverage_for_deals
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=20, decimal_places=6)
@@ -420,8 +420,8 @@ def coverage_heatmap(deals: QuerySet[Deal], *, limit: int = 15) -> dict:
     """Pre-signing deals whose decision chain is poorly covered (score below
     LOW_COVERAGE_SCORE) or that have no qualified coach, largest first: each
     with its six roles' best attitude and stage. Four queries (the deals, then
-    relationships.coverage's three); coverage itself is computed per deal in
-    Python by relationships.coverage, as everywhere else in the product."""
+    contracts.coverage's three); coverage itself is computed per deal in
+    Python by contracts.coverage, as everywhere else in the product."""
     candidates = list(
         deals.filter(state__in=Deal.PRE_SIGNING_STATES)
         .select_related(None)
@@ -452,7 +452,7 @@ def coverage_heatmap(deals: QuerySet[Deal], *, limit: int = 15) -> dict:
     return {"flagged_count": len(flagged), "open_count": len(candidates), "rows": rows}
 
 
-def _role_cell(role) -> dict:  # noqa: ANN001 - relationships.coverage.RoleCoverage
+def _role_cell(role) -> dict:  # noqa: ANN001 - contracts.coverage.RoleCoverage
     best = role.best
     return {
         "role": role.role,

@@ -11,11 +11,10 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from accounts.models import Department, User
-from contracts.models import Deal
+from contracts.models import BuyingRole, Deal
 from core.cache import cached
 from dashboards import charts, exports, reports, selectors
 from dashboards.forms import DashboardFilterForm, ReportForm
-from relationships.models import BuyingRole
 
 
 def dashboard_context(*, user: User, filters: selectors.Filters) -> dict:

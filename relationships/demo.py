@@ -11,8 +11,8 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
+from contracts.models import BuyingRole
 from relationships.models import (
-    BuyingRole,
     CoachAssessment,
     Contact,
     ContactNeed,

@@ -1,10 +1,10 @@
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import StaleEditGuardMixin, StyledFormMixin
 from relationships.models import (
-    BuyingRole,
     CoachAssessment,
     Contact,
     ContactNeed,
@@ -192,25 +192,6 @@ class OrgUnitForm(StyledFormMixin, forms.ModelForm):
         self.fields["parent"].queryset = parents
 
 
-class BuyingRoleForm(StyledFormMixin, forms.ModelForm):
-    class Meta:
-        model = BuyingRole
-        fields = ["contact", "role", "attitude", "influence", "notes"]
-
-    def __init__(self, *args, deal, contacts: list[Contact] | None = None, **kwargs) -> None:  # noqa: ANN001
-        super().__init__(*args, **kwargs)
-        self.instance.deal = deal
-        field = self.fields["contact"]
-        field.queryset = deal.customer.contacts.filter(is_active=True).only("customer", "name")
-        if contacts is not None:
-            # The org chart's contacts, already read: the same options without
-            # reading hundreds of contacts again. The queryset still validates.
-            field.choices = [("", field.empty_label), *((c.pk, str(c)) for c in contacts)]
-
-    def validate_unique(self) -> None:
-        """The service updates an existing (deal, contact, role) instead of refusing it."""
-
-
 class CoachAssessmentForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = CoachAssessment
@@ -296,16 +277,22 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
             "fab_value": _("Lead with value and benefit, not features."),
         }
 
-    def __init__(self, *args, customer: Customer, deals, **kwargs) -> None:  # noqa: ANN001
+    def __init__(self, *args, customer: Customer, deals: QuerySet | None, **kwargs) -> None:
+        """`deals`: the deals the interaction may name (relationships.ports); None: no deal field."""
         super().__init__(*args, **kwargs)
         self.instance.customer = customer
         self.fields["contacts"].queryset = customer.contacts.filter(is_active=True)
-        self.fields["deal"].queryset = deals
+        if deals is None:
+            del self.fields["deal"]
+        else:
+            self.fields["deal"].queryset = deals
         self.fields["participants"].queryset = User.objects.filter(is_active=True)
         self.fields["next_step_owner"].queryset = User.objects.filter(is_active=True)
 
     def grouped(self) -> list:
-        return [(title, [self[name] for name in names]) for title, names in self.fieldsets]
+        return [
+            (title, [self[name] for name in names if name in self.fields]) for title, names in self.fieldsets
+        ]
 
 
 class PainPointForm(StyledFormMixin, forms.ModelForm):

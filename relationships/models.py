@@ -1,6 +1,6 @@
 """The client organisation: customers and their profile layers, org charts,
-contacts, buying roles per deal, coaches, relationships, interactions and
-pain points (DOMAIN.md §1)."""
+contacts, coaches, relationships, interactions and pain points (DOMAIN.md §1).
+Buying roles are per deal and live in contracts."""
 
 from __future__ import annotations
 
@@ -445,58 +445,6 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_stage_display()} → {self.get_to_stage_display()} ({self.changed_on})"
-
-
-class BuyingRole(models.Model):
-    """The role a contact plays on one deal, with attitude and influence."""
-
-    class Role(models.TextChoices):
-        SELECTOR = "selector", _("Selector")
-        DECISION_MAKER = "decision_maker", _("Decision maker")
-        PURCHASER = "purchaser", _("Purchaser")
-        USER = "user", _("User")
-        EVALUATOR = "evaluator", _("Evaluator")
-        ACCEPTOR = "acceptor", _("Acceptor")
-
-    class Attitude(models.TextChoices):
-        SUPPORTER = "supporter", _("Supporter")
-        NEUTRAL = "neutral", _("Neutral")
-        OPPONENT = "opponent", _("Opponent")
-
-    class Influence(models.TextChoices):
-        HIGH = "high", _("High")
-        MEDIUM = "medium", _("Medium")
-        LOW = "low", _("Low")
-
-    deal = models.ForeignKey(
-        "contracts.Deal", verbose_name=_("deal"), on_delete=models.CASCADE, related_name="buying_roles"
-    )
-    contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="buying_roles"
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    attitude = models.CharField(
-        _("attitude"), max_length=20, choices=Attitude.choices, default=Attitude.NEUTRAL
-    )
-    influence = models.CharField(
-        _("influence"), max_length=20, choices=Influence.choices, default=Influence.MEDIUM
-    )
-    notes = models.CharField(_("notes"), max_length=300, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("buying role")
-        verbose_name_plural = _("buying roles")
-        constraints = [
-            models.UniqueConstraint(fields=["deal", "contact", "role"], name="buyingrole_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.contact}: {self.get_role_display()}"
-
-    def clean(self) -> None:
-        if self.deal_id and self.contact_id and self.deal.customer_id != self.contact.customer_id:
-            raise ValidationError({"contact": _("The contact must work at the deal's customer.")})
 
 
 class Interaction(models.Model):

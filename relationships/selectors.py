@@ -29,7 +29,6 @@ from accounts.selectors import scope_users
 from core.pages import pk_url
 from relationships.models import (
     SOCIAL_STYLE_HINTS,
-    BuyingRole,
     CoachAssessment,
     Contact,
     Customer,
@@ -41,6 +40,7 @@ from relationships.models import (
     Stage,
 )
 from relationships.permissions import can_edit_customer
+from relationships.ports import deal_provider
 
 
 def customer_list(*, user: User) -> QuerySet[Customer]:
@@ -71,24 +71,25 @@ def contact_get_for_user(*, user: User, pk: int, for_write: bool = False) -> Con
 
 
 def customer_list_annotated(*, user: User) -> QuerySet[Customer]:
-    """The customer list page's rows: counts of contacts and open deals.
+    """The customer list page's rows: counts of contacts and (with a deal
+    provider) open deals.
 
     Correlated subqueries, not joins: joining contacts, deals and interactions
     at once multiplies them (a customer with 10 contacts, 4 deals and 40
     interactions is 1,600 joined rows), and the database can compute the
     subqueries for the page's rows only."""
-    from contracts.models import Deal
 
     def count(queryset: QuerySet) -> Coalesce:
         counted = queryset.filter(customer=OuterRef("pk")).order_by().values("customer")
         return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
 
     last = Interaction.objects.filter(customer=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")
+    deals = {"open_deal_count": count(provider.open_deals())} if (provider := deal_provider()) else {}
     return (
         customer_list(user=user)
         .annotate(
             contact_count=count(Contact.objects.filter(is_active=True)),
-            open_deal_count=count(Deal.objects.filter(state__in=Deal.OPEN_STATES)),
+            **deals,
             last_interaction=Subquery(last[:1]),
         )
         .order_by("name")
@@ -131,12 +132,6 @@ def customer_search(customers: QuerySet[Customer], *, query: str) -> QuerySet[Cu
     return customers.filter(matches).annotate(search_rank=rank).order_by("search_rank", "name", "pk")
 
 
-def customer_deals(*, user: User, customer: Customer) -> QuerySet:
-    from contracts.selectors import deal_list
-
-    return deal_list(user=user).filter(customer=customer).order_by("-created_at")
-
-
 def customer_timeline(*, customer: Customer, contact: Contact | None = None) -> QuerySet[Interaction]:
     interactions = customer.interactions.all() if contact is None else contact.interactions.all()
     return interactions.select_related("deal", "next_step_owner", "created_by").prefetch_related(
@@ -166,7 +161,7 @@ class ChartNode:
     stage: int | None = None
     coach_status: str = CoachAssessment.Status.NONE
     coach_met: int = 0
-    roles: list[BuyingRole] = field(default_factory=list)
+    roles: list = field(default_factory=list)  # buying roles on the chart's deal
     children: list[ChartNode] = field(default_factory=list)
     url: str = ""
     search: str = ""  # lower-case name and title, for the page's find box
@@ -210,9 +205,10 @@ class OrgChart:
 CHART_FIELDS = ("customer", "name", "title", "layer", "social_style", "reports_to", "org_unit")
 
 
-def org_chart(*, customer: Customer, deal=None) -> OrgChart:  # noqa: ANN001 - contracts.Deal
+def org_chart(*, customer: Customer, roles_by_contact: dict[int, list] | None = None) -> OrgChart:
     """The customer's active contacts as a reports-to forest, each node with
-    its relationship stage, coach status and (for `deal`) buying roles.
+    its relationship stage, coach status and buying roles (on the deal shown,
+    from `roles_by_contact`: contact id -> roles).
     A fixed number of queries, whatever the size of the organisation."""
     contacts = list(customer.contacts.filter(is_active=True).only(*CHART_FIELDS).order_by("name"))
     units = org_unit_tree(customer=customer)
@@ -220,10 +216,7 @@ def org_chart(*, customer: Customer, deal=None) -> OrgChart:  # noqa: ANN001 - c
     ids = [c.pk for c in contacts]
     stages = best_stages(contact_ids=ids)
     assessments = {a.contact_id: a for a in CoachAssessment.objects.filter(contact_id__in=ids)}
-    roles: dict[int, list[BuyingRole]] = defaultdict(list)
-    if deal is not None:
-        for role in BuyingRole.objects.filter(deal=deal, contact_id__in=ids):
-            roles[role.contact_id].append(role)
+    roles = roles_by_contact or {}
 
     contact_url = pk_url("relationships:contact_detail")
     layers = {value: str(label) for value, label in Layer.choices}

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.locking import ensure_unchanged
 from relationships.models import (
-    BuyingRole,
     CoachAssessment,
     Contact,
     Customer,
@@ -181,24 +180,7 @@ def org_unit_delete(*, unit: OrgUnit, acting_user: User) -> None:
     unit.delete()
 
 
-# --- Buying roles, coaches, relationships ---------------------------------
-
-
-@transaction.atomic
-def buying_role_save(*, role: BuyingRole, acting_user: User) -> BuyingRole:
-    _require_edit(acting_user, role.contact.customer)
-    existing = BuyingRole.objects.filter(deal_id=role.deal_id, contact_id=role.contact_id, role=role.role)
-    if role.pk is None and (found := existing.first()) is not None:
-        # The same person in the same role again: update attitude and influence.
-        found.attitude, found.influence, found.notes = role.attitude, role.influence, role.notes
-        role = found
-    return _save(role)
-
-
-@transaction.atomic
-def buying_role_remove(*, role: BuyingRole, acting_user: User) -> None:
-    _require_edit(acting_user, role.contact.customer)
-    role.delete()
+# --- Coaches, relationships ------------------------------------------------
 
 
 @transaction.atomic

@@ -18,10 +18,8 @@ from core.history import history_entries
 from core.imports import ImportSpec, import_page
 from core.pages import form_page
 from relationships import selectors, services
-from relationships.coverage import coverage_for_deals
 from relationships.filters import CustomerFilter
 from relationships.forms import (
-    BuyingRoleForm,
     CoachAssessmentForm,
     ContactForm,
     ContactNeedForm,
@@ -32,18 +30,18 @@ from relationships.forms import (
     PainPointForm,
     RelationshipStageForm,
 )
-from relationships.models import BuyingRole, CoachAssessment, ContactNeed, Customer, PainPoint
+from relationships.models import CoachAssessment, ContactNeed, Customer, PainPoint
 from relationships.permissions import (
     can_archive_customer,
     can_create_customer,
     can_edit_customer,
     can_import_customers,
 )
+from relationships.ports import ChartDeals, Panel, deal_provider
 from relationships.resources import ContactResource, CustomerResource
 from relationships.selectors import (
     contact_get_for_user,
     contact_partnership,
-    customer_deals,
     customer_get_for_user,
     customer_list_annotated,
     customer_profile_sections,
@@ -74,6 +72,12 @@ def _customer_page(
     )
 
 
+def _panel(name: str, panel: Panel | None) -> dict:
+    """A panel of the deal side: the page includes `name`.template, with the
+    panel's context merged into its own."""
+    return {name: panel, **(panel.context if panel else {})}
+
+
 # --- Customers -------------------------------------------------------------
 
 
@@ -86,6 +90,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "can_create": can_create_customer(request.user),
         "query": request.GET.copy(),
+        "deals_shown": deal_provider() is not None,
     }
     if request.headers.get("HX-Request"):
         return render(request, "relationships/_customer_table.html", context)
@@ -139,14 +144,16 @@ def customer_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(user=request.user, pk=pk)
-    deals = list(customer_deals(user=request.user, customer=customer))
-    coverage = coverage_for_deals([d for d in deals if d.is_open])
+    provider = deal_provider()
     return _customer_page(
         request,
         customer,
         "overview",
         "relationships/customer_detail.html",
-        deals=[(d, coverage.get(d.pk)) for d in deals],
+        **_panel(
+            "deals_panel",
+            provider.customer_deals_panel(user=request.user, customer=customer) if provider else None,
+        ),
         sections=customer_profile_sections(customer=customer),
         pain_point_count=customer.pain_points.count(),
         contact_count=customer.contacts.filter(is_active=True).count(),
@@ -167,18 +174,19 @@ def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def org_chart_view(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(user=request.user, pk=pk)
-    deals = list(customer_deals(user=request.user, customer=customer))
-    deal = next((d for d in deals if str(d.pk) == request.GET.get("deal")), None)
-    if deal is None and request.GET.get("deal") is None:
-        deal = next((d for d in deals if d.is_open), None)
-    chart = org_chart(customer=customer, deal=deal)
-    context = {
-        "chart": chart,
-        "deals": deals,
-        "deal": deal,
-        "coverage": coverage_for_deals([deal]).get(deal.pk) if deal else None,
-        "role_form": BuyingRoleForm(deal=deal, contacts=chart.contacts) if deal else None,
-    }
+    provider = deal_provider()
+    deals = (
+        provider.org_chart_deals(user=request.user, customer=customer, requested=request.GET.get("deal"))
+        if provider
+        else ChartDeals()
+    )
+    chart = org_chart(customer=customer, roles_by_contact=deals.roles_by_contact)
+    panel = (
+        provider.org_chart_panel(customer=customer, deal=deals.deal, contacts=chart.contacts)
+        if provider and deals.deal is not None
+        else None
+    )
+    context = {"chart": chart, "deals": deals, **_panel("deal_panel", panel)}
     if request.headers.get("HX-Request"):
         return render(request, "relationships/_org_chart.html", {"customer": customer, **context})
     return _customer_page(request, customer, "org_chart", "relationships/org_chart.html", **context)
@@ -322,7 +330,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("assessed_by")
             .first(),
             "relationships": relationships,
-            "roles": contact.buying_roles.select_related("deal"),
+            **_panel(
+                "roles_panel",
+                provider.contact_roles_panel(contact=contact) if (provider := deal_provider()) else None,
+            ),
             "needs": contact.needs.all(),
             "partnership": contact_partnership(contact=contact),
             "timeline": customer_timeline(customer=contact.customer, contact=contact)[:50],
@@ -387,36 +398,6 @@ def need_delete(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
     return redirect("relationships:contact_detail", pk=pk)
 
 
-# --- Buying roles ------------------------------------------------------------
-
-
-@require_POST
-@login_required
-def buying_role_add(request: HttpRequest, pk: int, deal_pk: int) -> HttpResponse:
-    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
-    deal = get_object_or_404(customer_deals(user=request.user, customer=customer), pk=deal_pk)
-    form = BuyingRoleForm(request.POST, deal=deal)
-    if form.is_valid():
-        try:
-            services.buying_role_save(role=form.instance, acting_user=request.user)
-            messages.success(request, _("Buying role saved."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, _("The role was not saved: %(errors)s") % {"errors": form.errors.as_text()})
-    return redirect(reverse("relationships:org_chart", args=[pk]) + f"?deal={deal.pk}")
-
-
-@require_POST
-@login_required
-def buying_role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
-    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
-    role = get_object_or_404(BuyingRole.objects.filter(contact__customer=customer), pk=role_pk)
-    services.buying_role_remove(role=role, acting_user=request.user)
-    messages.success(request, _("Buying role removed."))
-    return redirect(reverse("relationships:org_chart", args=[pk]) + f"?deal={role.deal_id}")
-
-
 # --- Interactions and pain points ---------------------------------------------
 
 
@@ -430,10 +411,11 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    provider = deal_provider()
     form = InteractionForm(
         request.POST or None,
         customer=customer,
-        deals=customer_deals(user=request.user, customer=customer),
+        deals=provider.customer_deals(user=request.user, customer=customer) if provider else None,
         initial={"participants": [request.user.pk], "deal": request.GET.get("deal")},
     )
     return _form_page(

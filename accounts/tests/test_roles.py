@@ -18,6 +18,13 @@ ROLE_MATRIX = [
     (Role.FINANCE, "accounts.add_user", False),
     (Role.LEGAL, "accounts.view_department", True),
     (Role.LEGAL, "accounts.change_department", False),
+    # Buying roles map the client's people: legal reads them, as all of relationships,
+    # though the model lives in contracts (where legal works).
+    (Role.LEGAL, "contracts.view_buyingrole", True),
+    (Role.LEGAL, "contracts.change_buyingrole", False),
+    (Role.LEGAL, "contracts.add_buyingrole", False),
+    (Role.LEGAL, "contracts.change_deal", True),
+    (Role.SALES_REP, "contracts.change_buyingrole", True),
     (Role.ADMIN, "accounts.add_user", True),
     (Role.ADMIN, "accounts.change_user", True),
     (Role.ADMIN, "accounts.delete_department", True),

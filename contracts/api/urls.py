@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import esign, views
+from contracts.api import buying_roles, esign, views
 
 router = SimpleRouter()
 router.register("deals", views.DealViewSet, basename="deal")
@@ -12,5 +13,9 @@ router.register("change-requests", views.ChangeRequestViewSet, basename="change-
 router.register("attachments", views.AttachmentViewSet, basename="attachment")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("signing-requests", esign.SigningRequestViewSet, basename="signing-request")
+router.register("buying-roles", buying_roles.BuyingRoleViewSet, basename="buyingrole")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("coverage/<int:deal_id>/", buying_roles.coverage, name="coverage"),
+    *router.urls,
+]

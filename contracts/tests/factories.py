@@ -9,6 +9,7 @@ from contracts.models import (
     ApprovalPolicy,
     ApprovalPolicyStep,
     ApprovalRequest,
+    BuyingRole,
     CatalogueItem,
     ChangeRequest,
     Clause,
@@ -23,7 +24,7 @@ from contracts.models import (
     Quote,
     TemplateClause,
 )
-from relationships.tests.factories import CustomerFactory
+from relationships.tests.factories import ContactFactory, CustomerFactory
 
 
 class DealFactory(factory.django.DjangoModelFactory):
@@ -175,3 +176,12 @@ class ConcessionFactory(factory.django.DjangoModelFactory):
     deal = factory.SubFactory(DealFactory)
     description = "Discount"
     discount_step = Decimal("2")
+
+
+class BuyingRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BuyingRole
+
+    deal = factory.SubFactory(DealFactory)
+    contact = factory.SubFactory(ContactFactory, customer=factory.SelfAttribute("..deal.customer"))
+    role = BuyingRole.Role.SELECTOR

@@ -16,12 +16,19 @@ from accounts.models import OutboundMail
 from conftest import missing_service
 from contracts import esign
 from contracts.documents import contract_document_request
-from contracts.models import ContractDocument, Deal, DealTransition, Signer, SigningEvent, SigningRequest
+from contracts.models import (
+    BuyingRole,
+    ContractDocument,
+    Deal,
+    DealTransition,
+    Signer,
+    SigningEvent,
+    SigningRequest,
+)
 from contracts.pdf import sha256
 from contracts.tasks import signing_sweep_task
 from contracts.tests.factories import DealFactory, ready_deal, version_for
 from core import events
-from relationships.models import BuyingRole
 from relationships.tests.factories import ContactFactory, CustomerFactory
 
 UA = "Mozilla/5.0 (X11; Linux x86_64) TestBrowser/1.0"

@@ -41,6 +41,7 @@ from contracts.models import (
     ApprovalDecision,
     ApprovalRequest,
     ApprovalStep,
+    BuyingRole,
     ContractAttachment,
     ContractDocument,
     Deal,
@@ -48,6 +49,7 @@ from contracts.models import (
     Milestone,
 )
 from contracts.tests.factories import (
+    BuyingRoleFactory,
     ClauseFactory,
     ContractTemplateFactory,
     DealFactory,
@@ -58,9 +60,8 @@ from contracts.tests.factories import (
 from finance import services as money
 from finance.models import Invoice, Payment, WriteOff
 from finance.tests.factories import draft_invoice, issued_invoice, payment_for
-from relationships.models import BuyingRole, Contact, Customer, Interaction, OrgUnit
+from relationships.models import Contact, Customer, Interaction, OrgUnit
 from relationships.tests.factories import (
-    BuyingRoleFactory,
     ContactFactory,
     CustomerFactory,
     InteractionFactory,

@@ -34,13 +34,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import cache
 
-from contracts.models import Concession, Deal, DealTransition
-from contracts.tests.factories import ConcessionFactory, DealFactory, MilestoneFactory
+from contracts.models import BuyingRole, Concession, Deal, DealTransition
+from contracts.tests.factories import BuyingRoleFactory, ConcessionFactory, DealFactory, MilestoneFactory
 from dashboards.models import SalesTarget
 from finance import services
 from finance.tests.factories import issued_invoice, line, payment_for
-from relationships.models import BuyingRole
-from relationships.tests.factories import BuyingRoleFactory, CoachAssessmentFactory, ContactFactory
+from relationships.tests.factories import CoachAssessmentFactory, ContactFactory
 
 TODAY = date(2026, 5, 15)
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -21,13 +21,12 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from contracts.models import Deal
-from contracts.tests.factories import DealFactory, LineItemFactory, MilestoneFactory
+from contracts.tests.factories import BuyingRoleFactory, DealFactory, LineItemFactory, MilestoneFactory
 from finance import services
 from finance.services import AllocationData
 from finance.tests.factories import issued_invoice
 from relationships.models import Contact
 from relationships.tests.factories import (
-    BuyingRoleFactory,
     ContactFactory,
     CustomerFactory,
     InteractionFactory,

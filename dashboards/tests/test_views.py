@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contracts.models import Deal
-from contracts.tests.factories import ConcessionFactory, DealFactory, MilestoneFactory
+from contracts.tests.factories import BuyingRoleFactory, ConcessionFactory, DealFactory, MilestoneFactory
 from core import cache as dash_cache
 from dashboards.models import SalesTarget
 from dashboards.selectors import Filters, dashboard_figures
-from relationships.tests.factories import BuyingRoleFactory, CustomerFactory
+from relationships.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 

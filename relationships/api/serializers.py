@@ -3,9 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from core.locking import version_field
-from relationships.coverage import Coverage
 from relationships.models import (
-    BuyingRole,
     CoachAssessment,
     Contact,
     Customer,
@@ -53,15 +51,6 @@ class ContactSerializer(serializers.ModelSerializer):
         model = Contact
         fields = "__all__"
         read_only_fields = ["is_active", "created_at"]
-
-
-class BuyingRoleSerializer(serializers.ModelSerializer):
-    contact_name = serializers.CharField(source="contact.name", read_only=True)
-
-    class Meta:
-        model = BuyingRole
-        fields = ["id", "deal", "contact", "contact_name", "role", "attitude", "influence", "notes"]
-        validators = []  # the service updates an existing (deal, contact, role) instead of refusing it
 
 
 class CoachAssessmentSerializer(serializers.ModelSerializer):
@@ -117,41 +106,3 @@ class PainPointSerializer(serializers.ModelSerializer):
         model = PainPoint
         fields = "__all__"
         read_only_fields = ["created_at"]
-
-
-class RoleHolderSerializer(serializers.Serializer):
-    contact_id = serializers.IntegerField()
-    name = serializers.CharField()
-    layer = serializers.CharField()
-    attitude = serializers.CharField()
-    influence = serializers.CharField()
-    stage = serializers.IntegerField(allow_null=True)
-
-
-class RoleCoverageSerializer(serializers.Serializer):
-    role = serializers.CharField()
-    label = serializers.CharField()
-    points = serializers.IntegerField()
-    holders = RoleHolderSerializer(many=True)
-
-
-class CoachCoverageSerializer(serializers.Serializer):
-    contact_id = serializers.IntegerField(allow_null=True)
-    name = serializers.CharField()
-    criteria_met = serializers.IntegerField()
-    qualified = serializers.BooleanField()
-
-
-class CoverageSerializer(serializers.Serializer):
-    deal_id = serializers.IntegerField()
-    score = serializers.IntegerField(help_text="0–100; see docs/coverage.md for the rule.")
-    level = serializers.CharField()
-    roles = RoleCoverageSerializer(many=True)
-    coach = CoachCoverageSerializer()
-    layers = serializers.DictField(child=serializers.BooleanField())
-    gaps = serializers.ListField(child=serializers.CharField())
-
-    def to_representation(self, instance: Coverage) -> dict:
-        data = super().to_representation(instance)
-        data["layers"] = {str(k): v for k, v in instance.layers.items()}
-        return data

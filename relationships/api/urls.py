@@ -1,4 +1,3 @@
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from relationships.api import views
@@ -7,13 +6,9 @@ router = SimpleRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("org-units", views.OrgUnitViewSet, basename="orgunit")
 router.register("contacts", views.ContactViewSet, basename="contact")
-router.register("buying-roles", views.BuyingRoleViewSet, basename="buyingrole")
 router.register("coach-assessments", views.CoachAssessmentViewSet, basename="coachassessment")
 router.register("relationships", views.RelationshipViewSet, basename="relationship")
 router.register("interactions", views.InteractionViewSet, basename="interaction")
 router.register("pain-points", views.PainPointViewSet, basename="painpoint")
 
-urlpatterns = [
-    path("coverage/<int:deal_id>/", views.coverage, name="coverage"),
-    *router.urls,
-]
+urlpatterns = router.urls

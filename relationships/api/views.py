@@ -6,23 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db.models import Model
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action, api_view
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from contracts.models import Deal
-from contracts.selectors import deal_list
 from core.api import run_service as _run
 from core.locking import STALE_RESPONSE
 from relationships import services
 from relationships.api import serializers as s
-from relationships.coverage import coverage_for_deals
 from relationships.filters import CustomerFilter
 from relationships.models import (
-    BuyingRole,
     CoachAssessment,
     Contact,
     Customer,
@@ -31,6 +26,7 @@ from relationships.models import (
     PainPoint,
     Relationship,
 )
+from relationships.ports import deal_provider
 from relationships.selectors import customer_list
 
 
@@ -52,7 +48,6 @@ class ScopedViewSet(viewsets.GenericViewSet):
             "contacts": Contact.objects.filter(customer__in=customers),
             "org_unit": OrgUnit.objects.filter(customer__in=customers),
             "parent": OrgUnit.objects.filter(customer__in=customers),
-            "deal": deal_list(user=user),
         }
         for name, queryset in choices.items():
             field = serializer.fields.get(name)
@@ -61,7 +56,17 @@ class ScopedViewSet(viewsets.GenericViewSet):
             target = getattr(field, "child_relation", field)
             if getattr(target, "queryset", None) is not None and target.queryset.model is queryset.model:
                 target.queryset = queryset
+        self._scope_deal(serializer.fields.get("deal"))
         return serializer
+
+    def _scope_deal(self, field: serializers.Field | None) -> None:
+        """A deal comes from the deal side (relationships.ports); with none, no deal is valid."""
+        if field is None or field.read_only or getattr(field, "queryset", None) is None:
+            return
+        provider = deal_provider()
+        deals = provider.deal_choices(user=self.request.user) if provider else field.queryset.none()
+        if deals.model is field.queryset.model:
+            field.queryset = deals
 
 
 class ServiceWriteMixin:
@@ -169,38 +174,6 @@ class ContactViewSet(
             lambda: services.contact_mark_left(contact=self.get_object(), acting_user=request.user)
         )
         return Response(s.ContactSerializer(contact).data)
-
-
-class BuyingRoleViewSet(
-    ServiceWriteMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    ScopedViewSet,
-):
-    """Who plays which of the six buying roles on a deal. POSTing an existing
-    (deal, contact, role) updates its attitude and influence."""
-
-    serializer_class = s.BuyingRoleSerializer
-    save_service = staticmethod(lambda obj, user: services.buying_role_save(role=obj, acting_user=user))
-    filterset_fields = ["deal", "contact", "role", "attitude", "influence"]
-
-    def get_queryset(self):  # noqa: ANN201
-        if getattr(self, "swagger_fake_view", False):
-            return BuyingRole.objects.none()
-        return (
-            BuyingRole.objects.filter(
-                contact__customer__in=customer_list(user=self.request.user),
-                deal__in=deal_list(user=self.request.user),
-            )
-            .select_related("contact")
-            .order_by("deal_id", "role", "pk")
-        )
-
-    def perform_destroy(self, instance: BuyingRole) -> None:
-        _run(lambda: services.buying_role_remove(role=instance, acting_user=self.request.user))
 
 
 class CoachAssessmentViewSet(
@@ -342,11 +315,3 @@ class PainPointViewSet(ServiceWriteMixin, viewsets.ModelViewSet, ScopedViewSet):
 
     def perform_destroy(self, instance: PainPoint) -> None:
         _run(lambda: services.customer_child_delete(obj=instance, acting_user=self.request.user))
-
-
-@extend_schema(responses=s.CoverageSerializer)
-@api_view(["GET"])
-def coverage(request: Request, deal_id: int) -> Response:
-    """Relationship coverage of one deal: roles, coach, layers, 0–100 score and plain-language gaps."""
-    deal: Deal = get_object_or_404(deal_list(user=request.user), pk=deal_id)
-    return Response(s.CoverageSerializer(coverage_for_deals([deal])[deal.pk]).data)

@@ -3,7 +3,6 @@ import factory
 from accounts.tests.factories import UserFactory
 from contracts.models import Deal
 from relationships.models import (
-    BuyingRole,
     CoachAssessment,
     Contact,
     Customer,
@@ -51,15 +50,6 @@ class DealFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Deal {n}")
     customer = factory.SubFactory(CustomerFactory)
     owner = factory.SelfAttribute("customer.owner")
-
-
-class BuyingRoleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = BuyingRole
-
-    deal = factory.SubFactory(DealFactory)
-    contact = factory.SubFactory(ContactFactory, customer=factory.SelfAttribute("..deal.customer"))
-    role = BuyingRole.Role.SELECTOR
 
 
 class RelationshipFactory(factory.django.DjangoModelFactory):

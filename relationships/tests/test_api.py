@@ -2,10 +2,9 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from relationships.models import BuyingRole, Contact, Relationship, StageChange
+from contracts.tests.factories import BuyingRoleFactory
+from relationships.models import Contact, Relationship, StageChange
 from relationships.tests.factories import (
-    BuyingRoleFactory,
-    CoachAssessmentFactory,
     ContactFactory,
     CustomerFactory,
     DealFactory,
@@ -89,22 +88,6 @@ def test_contact_search_and_filter(api, customer):
 
 
 @pytest.mark.django_db
-def test_buying_role_for_a_contact_at_another_customer_is_a_400(api, customer, rep):
-    deal = DealFactory(customer=customer, owner=rep)
-    elsewhere = ContactFactory(customer=CustomerFactory(owner=rep))
-
-    response = api.post(
-        reverse("api:buyingrole-list"),
-        {"deal": deal.pk, "contact": elsewhere.pk, "role": "selector"},
-        format="json",
-    )
-
-    assert response.status_code == 400
-    assert "contact" in response.json()
-    assert not BuyingRole.objects.exists()
-
-
-@pytest.mark.django_db
 def test_relationship_stage_through_the_api_keeps_history(api, customer, rep):
     contact = ContactFactory(customer=customer)
     url = reverse("api:relationship-list")
@@ -118,29 +101,6 @@ def test_relationship_stage_through_the_api_keeps_history(api, customer, rep):
     assert [c["to_stage"] for c in response.json()["stage_changes"]] == [3, 1]
     assert Relationship.objects.count() == 1
     assert StageChange.objects.count() == 2
-
-
-@pytest.mark.django_db
-def test_coverage_endpoint(api, customer, rep):
-    deal = DealFactory(customer=customer, owner=rep)
-    BuyingRoleFactory(
-        deal=deal, role=BuyingRole.Role.DECISION_MAKER, attitude="opponent", contact__layer="decision"
-    )
-    CoachAssessmentFactory(contact=ContactFactory(customer=customer))
-
-    data = api.get(reverse("api:coverage", args=[deal.pk])).json()
-
-    assert data["score"] == 4 + 0 + 20 + 8
-    assert data["layers"] == {"decision": True, "management": False, "operational": False}
-    assert data["coach"]["qualified"] is True
-    assert any("is an opponent" in gap for gap in data["gaps"])
-
-
-@pytest.mark.django_db
-def test_coverage_of_a_deal_outside_scope_is_404(api, outsider):
-    deal = DealFactory(customer=CustomerFactory(owner=outsider), owner=outsider)
-
-    assert api.get(reverse("api:coverage", args=[deal.pk])).status_code == 404
 
 
 @pytest.mark.django_db

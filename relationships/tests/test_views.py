@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from relationships.models import BuyingRole, Contact, Customer, Interaction
+from contracts.models import BuyingRole
+from contracts.tests.factories import BuyingRoleFactory
+from relationships.models import Contact, Customer, Interaction
 from relationships.tests.factories import (
-    BuyingRoleFactory,
     CoachAssessmentFactory,
     ContactFactory,
     CustomerFactory,
@@ -194,21 +195,6 @@ def test_customer_tabs_render_in_bounded_queries(
 
 
 @pytest.mark.django_db
-def test_assign_buying_role_from_the_org_chart(client, rep, customer):
-    deal = DealFactory(customer=customer, owner=rep)
-    contact = ContactFactory(customer=customer)
-    client.force_login(rep)
-    url = reverse("relationships:buying_role_add", args=[customer.pk, deal.pk])
-    data = {"contact": contact.pk, "role": "purchaser", "attitude": "opponent", "influence": "high"}
-
-    client.post(url, data)
-    client.post(url, {**data, "attitude": "neutral"})  # same person, same role: updated, not duplicated
-
-    role = BuyingRole.objects.get()
-    assert (role.role, role.attitude) == ("purchaser", "neutral")
-
-
-@pytest.mark.django_db
 def test_dropping_a_card_on_a_unit_keeps_the_manager(client, rep, customer):
     from relationships.tests.factories import OrgUnitFactory
 
@@ -272,32 +258,3 @@ def test_org_chart_card_shows_link_unit_style_stage_and_coach(client, rep, custo
     )
     assert '<span class="oc-stage stage-3">Trust</span>' in page
     assert "Coach candidate (2/3)" in page
-
-
-@pytest.mark.django_db
-def test_org_chart_role_form_offers_the_active_contacts_and_checks_the_customer(client, rep, customer):
-    deal = DealFactory(customer=customer, owner=rep)
-    ContactFactory(customer=customer, name="Zhao")
-    ContactFactory(customer=customer, name="An")
-    ContactFactory(customer=customer, name="Gone", is_active=False)
-    stranger = ContactFactory(name="Elsewhere")
-    client.force_login(rep)
-
-    page = client.get(
-        reverse("relationships:org_chart", args=[customer.pk]), {"deal": deal.pk}
-    ).content.decode()
-    select = page[
-        page.index('<select name="contact"') : page.index("</select>", page.index('<select name="contact"'))
-    ]
-    response = client.post(
-        reverse("relationships:buying_role_add", args=[customer.pk, deal.pk]),
-        {"contact": stranger.pk, "role": "purchaser", "attitude": "neutral", "influence": "high"},
-    )
-
-    assert [line.split(">")[1].split("<")[0] for line in select.split("<option")[1:]] == [
-        "---------",
-        "An",
-        "Zhao",
-    ]
-    assert not BuyingRole.objects.exists()  # the queryset still validates: another customer's contact
-    assert response.status_code in (200, 302, 400)

@@ -94,8 +94,8 @@ def _score(page) -> int:  # noqa: ANN001
 
 
 def test_rep_maps_a_new_customer_and_sees_coverage_grow(live_server, page, sign_in, rep, screen):
-    from contracts.models import Deal
-    from relationships.models import BuyingRole, Interaction
+    from contracts.models import BuyingRole, Deal
+    from relationships.models import Interaction
 
     sign_in("rep", PASSWORD)
 

@@ -28,9 +28,9 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 from accounts.roles import Role
-from contracts.models import Deal, LineItem, Milestone
+from contracts.models import BuyingRole, Deal, LineItem, Milestone
 from finance.models import Allocation, Direction, Invoice, InvoiceLine, InvoiceSeries, Payment
-from relationships.models import BuyingRole, Contact, Customer, Interaction, Layer, OrgUnit, Relationship
+from relationships.models import Contact, Customer, Interaction, Layer, OrgUnit, Relationship
 
 SEED = 20261127
 BATCH = 5000

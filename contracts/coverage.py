@@ -28,7 +28,8 @@ from itertools import chain
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from relationships.models import BuyingRole, CoachAssessment, Layer, Relationship, Stage
+from contracts.models import BuyingRole
+from relationships.models import CoachAssessment, Layer, Relationship, Stage
 
 ROLE_POINTS = 10
 NAMED_POINTS = 4

@@ -1,11 +1,12 @@
-"""Worked examples of the coverage rule (relationships/coverage.py, docs/coverage.md)."""
+"""Worked examples of the coverage rule (contracts/coverage.py, docs/coverage.md)."""
 
 import pytest
 
-from relationships.coverage import coverage_for_deals
-from relationships.models import BuyingRole, Layer, Stage
+from contracts.coverage import coverage_for_deals
+from contracts.models import BuyingRole
+from contracts.tests.factories import BuyingRoleFactory
+from relationships.models import Layer, Stage
 from relationships.tests.factories import (
-    BuyingRoleFactory,
     CoachAssessmentFactory,
     ContactFactory,
     DealFactory,

@@ -1,0 +1,59 @@
+"""The deal side of relationship pages (relationships.ports): contracts
+answers what those pages ask about deals; registered in ContractsConfig.ready."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import User
+from contracts.buying_role_forms import BuyingRoleForm
+from contracts.buying_roles import contact_buying_roles, roles_by_contact
+from contracts.coverage import coverage_for_deals
+from contracts.models import Deal
+from contracts.selectors import deal_list
+from relationships.models import Contact, Customer
+from relationships.ports import ChartDeals, Panel
+
+
+def customer_deals(*, user: User, customer: Customer) -> QuerySet[Deal]:
+    return deal_list(user=user).filter(customer=customer).order_by("-created_at")
+
+
+class ContractsDealProvider:
+    def customer_deals(self, *, user: User, customer: Customer) -> QuerySet[Deal]:
+        return customer_deals(user=user, customer=customer)
+
+    def deal_choices(self, *, user: User) -> QuerySet[Deal]:
+        return deal_list(user=user)
+
+    def open_deals(self) -> QuerySet[Deal]:
+        return Deal.objects.filter(state__in=Deal.OPEN_STATES)
+
+    def customer_deals_panel(self, *, user: User, customer: Customer) -> Panel:
+        deals = list(customer_deals(user=user, customer=customer))
+        coverage = coverage_for_deals([d for d in deals if d.is_open])
+        return Panel("contracts/_customer_deals.html", {"deals": [(d, coverage.get(d.pk)) for d in deals]})
+
+    def contact_roles_panel(self, *, contact: Contact) -> Panel:
+        return Panel("contracts/_contact_roles.html", {"roles": contact_buying_roles(contact=contact)})
+
+    def org_chart_deals(self, *, user: User, customer: Customer, requested: str | None) -> ChartDeals:
+        deals = list(customer_deals(user=user, customer=customer))
+        deal = next((d for d in deals if str(d.pk) == requested), None)
+        if deal is None and requested is None:
+            deal = next((d for d in deals if d.is_open), None)
+        return ChartDeals(
+            options=[(d.pk, f"{d.name} ({d.get_state_display()})") for d in deals],
+            deal=deal,
+            roles_by_contact=roles_by_contact(deal=deal) if deal else {},
+        )
+
+    def org_chart_panel(self, *, customer: Customer, deal: Deal, contacts: list[Contact]) -> Panel:
+        return Panel(
+            "contracts/_org_chart_deal.html",
+            {
+                "deal": deal,
+                "coverage": coverage_for_deals([deal]).get(deal.pk),
+                "role_form": BuyingRoleForm(deal=deal, contacts=contacts),
+            },
+        )
