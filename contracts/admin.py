@@ -175,7 +175,7 @@ class SigningEventInline(admin.TabularInline):
 
 @admin.register(SigningRequest)
 class SigningRequestAdmin(SimpleHistoryAdmin):
-    """Read-only: signing requests change only through contracts.esign."""
+    """Read-only: signing requests change only through contracts.signing.services."""
 
     list_display = ["deal", "status", "created_by", "created_at", "expires_at"]
     list_filter = ["status"]

@@ -69,7 +69,7 @@ def contract_pdf_sweep_task() -> dict:
 @shared_task(autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5, acks_late=True)
 def signing_complete_task(request_id: int) -> None:
     """The signed PDF, then the deal's `sign` transition; idempotent."""
-    from contracts.esign import signing_request_complete
+    from contracts.signing.services import signing_request_complete
 
     signing_request_complete(request_id=request_id)
 
@@ -79,7 +79,7 @@ def signing_complete_task(request_id: int) -> None:
 )
 def signing_sweep_task() -> dict:
     """Beat runs this: expire overdue signing requests, invalidate stale ones, finish missed completions."""
-    from contracts.esign import signing_requests_sweep
+    from contracts.signing.services import signing_requests_sweep
 
     counts = signing_requests_sweep()
     log.info("signing sweep: %s", counts)

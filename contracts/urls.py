@@ -1,6 +1,7 @@
 from django.urls import path
 
-from contracts import esign_views, views
+from contracts import views
+from contracts.signing import views as esign_views
 
 app_name = "contracts"
 

@@ -25,7 +25,6 @@ from contracts import attachments, forms, services
 from contracts import permissions as p
 from contracts.coverage import coverage_for_deals
 from contracts.documents import contract_document_request, signed_version
-from contracts.esign_views import signing_context
 from contracts.filters import DealFilter
 from contracts.models import (
     ApprovalStep,
@@ -61,6 +60,7 @@ from contracts.selectors import (
     pipeline_board,
     transition_options,
 )
+from contracts.signing.views import signing_context
 from core.exports import export_response
 from core.imports import ImportSpec, import_page
 from core.pages import apply_errors, form_page, pk_url

@@ -89,7 +89,9 @@ ASGI_APPLICATION = "crm_contracts.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # E-signature keeps its templates in its own package (contracts/signing/),
+        # which is part of the contracts app rather than an app of its own.
+        "DIRS": [BASE_DIR / "templates", BASE_DIR / "contracts" / "signing" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -45,7 +45,7 @@ urlpatterns = [
             )
         ),
     ),
-    path("sign/", include("contracts.esign_urls")),
+    path("sign/", include("contracts.signing.urls")),
     path("finance/", include("finance.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("integrations/", include("integrations.urls")),

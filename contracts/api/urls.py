@@ -1,7 +1,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import buying_roles, esign, views
+from contracts.api import buying_roles, views
+from contracts.signing import api as esign
 
 router = SimpleRouter()
 router.register("deals", views.DealViewSet, basename="deal")

@@ -2,9 +2,9 @@
 
 import pytest
 
-from contracts import esign
 from contracts.documents import contract_document_request
 from contracts.models import Deal, Signer, SigningRequest
+from contracts.signing import services as esign
 from contracts.tests.factories import ready_deal
 from relationships.tests.factories import ContactFactory, CustomerFactory
 

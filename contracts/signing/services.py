@@ -42,6 +42,7 @@ from relationships.models import Contact
 
 log = logging.getLogger(__name__)
 
+# The module's old name; changing the salt would void every signing link already sent.
 TOKEN_SALT = "contracts.esign.signer"  # noqa: S105 - a salt, not a secret
 MAX_EXPIRY_DAYS = 60
 MAX_ATTEMPTS = 20  # invalid submissions per link before it is refused

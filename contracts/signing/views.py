@@ -22,11 +22,11 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from contracts import esign
 from contracts import permissions as p
-from contracts.esign_forms import DeclineForm, SignForm, SigningRequestForm
 from contracts.models import ContractDocument, Deal, Signer, SigningEvent, SigningRequest
 from contracts.selectors import deal_get_for_user
+from contracts.signing import services as esign
+from contracts.signing.forms import DeclineForm, SignForm, SigningRequestForm
 from core.pages import apply_errors, form_page
 
 PUBLIC = "contracts/signing/"

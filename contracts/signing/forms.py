@@ -8,8 +8,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from contracts.esign import MAX_EXPIRY_DAYS, signature_image_clean
 from contracts.models import BuyingRole, Deal
+from contracts.signing.services import MAX_EXPIRY_DAYS, signature_image_clean
 from core.forms import StyledFormMixin
 from relationships.models import Contact
 

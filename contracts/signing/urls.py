@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from contracts import esign_views
+from contracts.signing import views as esign_views
 
 app_name = "signing"
 

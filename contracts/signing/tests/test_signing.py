@@ -14,7 +14,6 @@ from pypdf import PdfReader
 
 from accounts.models import OutboundMail
 from conftest import missing_service
-from contracts import esign
 from contracts.documents import contract_document_request
 from contracts.models import (
     BuyingRole,
@@ -26,6 +25,7 @@ from contracts.models import (
     SigningRequest,
 )
 from contracts.pdf import sha256
+from contracts.signing import services as esign
 from contracts.tasks import signing_sweep_task
 from contracts.tests.factories import DealFactory, ready_deal, version_for
 from core import events

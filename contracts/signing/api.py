@@ -10,9 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from contracts import esign
 from contracts.api.views import ScopedMixin, call_service
 from contracts.models import Deal, Signer, SigningEvent, SigningRequest
+from contracts.signing import services as esign
 from relationships.models import Contact
 from relationships.selectors import customer_list
 
