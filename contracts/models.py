@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from accounts.roles import Role
 from contracts import conditions as c
 from contracts import permissions as p
+from crm_contracts.constraints import PythonCheckConstraintsMixin
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 POSITIVE = [MinValueValidator(Decimal("0"))]
@@ -402,7 +403,7 @@ class DealTransition(models.Model):
 # --- Subject matter and pricing -------------------------------------------
 
 
-class CatalogueItem(models.Model):
+class CatalogueItem(PythonCheckConstraintsMixin, models.Model):
     """A product or service we sell (标的物目录)."""
 
     class Category(models.TextChoices):

@@ -439,10 +439,19 @@ class TextWidget(widgets.CharWidget):
 class UserWidget(widgets.Widget):
     """A user by username (blank: keep the current one, or the importer for a new record)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Each import works on its own copy of the resource's fields: one query
+        # per username in the file, not one per row.
+        self._users: dict[str, User | None] = {}
+
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> User | None:
         if value in (None, ""):
             return None
-        user = User.objects.filter(username=str(value).strip(), is_active=True).first()
+        username = str(value).strip()
+        if username not in self._users:
+            self._users[username] = User.objects.filter(username=username, is_active=True).first()
+        user = self._users[username]
         if user is None:
             raise ValueError(_("No active user with the username “%(value)s”.") % {"value": value})
         return user
