@@ -13,35 +13,45 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import logging
+import os
 import uuid
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
+from types import SimpleNamespace
 from typing import Any
 
 import tablib
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 from openpyxl import load_workbook
+from simple_history.models import HistoricalRecords
 
 from accounts.models import User
 from crm_contracts.exports import FORMULA_START, csv_response, xlsx_response
 from crm_contracts.forms import StyledFormMixin
+from crm_contracts.queue import enqueue
+
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
@@ -54,6 +64,7 @@ MAX_TEXT_CHARS = MAX_UPLOAD_BYTES  # no more text than the largest CSV could hol
 MAX_UNPACKED_BYTES = 4 * MAX_UPLOAD_BYTES  # every part of an .xlsx together, as declared in the zip
 MAX_COMPRESSION_RATIO = 100  # XML of real sheets packs 5-30 times; bombs pack hundreds of times
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024  # tiny parts may pack oddly well and cost nothing
+PROGRESS_EVERY = 50  # rows between two progress reports of a background import
 EXTENSIONS = (".csv", ".xlsx")
 # Excel saves CSV as UTF-8 with a BOM, or (Chinese Windows) as GBK: gb18030 reads both GBK and the rest.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -284,11 +295,13 @@ def _session_key(kind: str) -> str:
     return f"import:{kind}"
 
 
-def stash_upload(request: HttpRequest, kind: str, *, data: bytes, filename: str, key: str) -> None:
+def stash_upload(
+    request: HttpRequest, kind: str, *, data: bytes, filename: str, key: str, rows: int = 0
+) -> None:
     drop_upload(request, kind)
     extension = PurePath(filename).suffix.lower()
     name = default_storage.save(f"imports/{uuid.uuid4().hex}{extension}", ContentFile(data))
-    request.session[_session_key(kind)] = {"name": name, "filename": filename, "key": key}
+    request.session[_session_key(kind)] = {"name": name, "filename": filename, "key": key, "rows": rows}
 
 
 def pending_upload(request: HttpRequest, kind: str) -> tuple[tablib.Dataset, dict] | None:
@@ -302,9 +315,10 @@ def pending_upload(request: HttpRequest, kind: str) -> tuple[tablib.Dataset, dic
 
 
 def drop_upload(request: HttpRequest, kind: str) -> None:
-    info = request.session.pop(_session_key(kind), None)
-    if info and default_storage.exists(info["name"]):
-        default_storage.delete(info["name"])
+    info = request.session.pop(_session_key(kind), None) or {}
+    for name in (info.get("name"), info.get("job") and _job_name(info["job"])):
+        if name and default_storage.exists(name):
+            default_storage.delete(name)
 
 
 # --- Running an import ----------------------------------------------------------------
@@ -546,6 +560,13 @@ class ScopedResource(resources.ModelResource):
         super().__init__()
         self.user = user
         self.key = key or next(iter(self.keys), "id")
+        self.on_progress: Callable[[int], None] | None = None  # told the rows done, now and then
+
+    def import_row(self, row: dict, instance_loader: Any, **kwargs: Any) -> RowResult:
+        result = super().import_row(row, instance_loader, **kwargs)
+        if self.on_progress is not None and kwargs["row_number"] % PROGRESS_EVERY == 0:
+            self.on_progress(kwargs["row_number"])
+        return result
 
     # Finding the existing record
     def matches(self, key: str, row: dict) -> QuerySet:
@@ -646,6 +667,8 @@ def import_page(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
         return spec.resource_class(user=request.user).template_response(
             request.GET["template"], f"{spec.kind}-template"
         )
+    if request.method == "GET" and "job" in request.GET:
+        return _job_page(request, spec, request.GET["job"])
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, spec)
     form = ImportForm(
@@ -653,6 +676,16 @@ def import_page(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
     )
     context = {"spec": spec, "form": form, "max_rows": MAX_ROWS}
     if request.method == "POST" and form.is_valid():
+        if len(form.dataset) > settings.IMPORT_FOREGROUND_ROWS:
+            stash_upload(
+                request,
+                spec.kind,
+                data=form.data_bytes,
+                filename=form.cleaned_data["file"].name,
+                key=form.cleaned_data["key"],
+                rows=len(form.dataset),
+            )
+            return _job_start(request, spec, commit=False)
         resource = spec.resource_class(user=request.user, key=form.cleaned_data["key"])
         report = run_import(resource, form.dataset, commit=False)
         drop_upload(request, spec.kind)
@@ -679,6 +712,8 @@ def _confirm(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
         messages.error(request, _("The uploaded file has expired: upload it again."))
         return redirect(request.path)
     dataset, info = pending
+    if len(dataset) > settings.IMPORT_FOREGROUND_ROWS:
+        return _job_start(request, spec, commit=True)
     resource = spec.resource_class(user=request.user, key=info["key"])
     report = run_import(resource, dataset, commit=True)
     if report.has_errors:  # the data changed since the preview: nothing was saved
@@ -714,3 +749,154 @@ def stale_uploads_delete(*, older_than: timedelta = timedelta(days=1)) -> int:
             default_storage.delete(path)
             deleted += 1
     return deleted
+
+
+# --- Big files: the import runs in a worker while the page shows its progress -----------
+
+
+def _job_name(job: str) -> str:
+    return f"imports/{job}.json"
+
+
+def job_status(job: str) -> dict | None:
+    """The job's state as the worker last wrote it: state (queued, running,
+    done, failed), done and total rows, and when done the report."""
+    try:
+        with default_storage.open(_job_name(job), "rb") as handle:
+            return json.loads(handle.read())
+    except (FileNotFoundError, ValueError):  # not written yet, or caught mid-replace
+        return None
+
+
+def _job_write(job: str, status: dict) -> None:
+    """Replace the status file; readers see the old one or the new one, never half of one."""
+    data = json.dumps(status).encode()
+    name = _job_name(job)
+    try:
+        path = default_storage.path(name)
+    except NotImplementedError:  # a remote storage: no rename, a reader may briefly see nothing
+        default_storage.delete(name)
+        default_storage.save(name, ContentFile(data))
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{uuid.uuid4().hex}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def _report_dict(report: ImportReport) -> dict:
+    return {
+        "rows": [[r.number, r.action, r.label, r.errors] for r in report.rows],
+        "general_errors": report.general_errors,
+        "committed": report.committed,
+    }
+
+
+def _report_from_dict(data: dict) -> ImportReport:
+    rows = [
+        RowReport(number=number, action=action, label=label, errors=[tuple(e) for e in errors])
+        for number, action, label, errors in data["rows"]
+    ]
+    return ImportReport(rows=rows, general_errors=data["general_errors"], committed=data["committed"])
+
+
+def job_run(*, job: str, resource_path: str, user_id: int, key: str, name: str, commit: bool) -> None:
+    """The import of a stashed file, in a worker: progress every PROGRESS_EVERY
+    rows, then the report, both in the job's status file."""
+    status = {"state": "running", "done": 0, "total": 0, "commit": commit}
+    try:
+        user = User.objects.get(pk=user_id)
+        with default_storage.open(name, "rb") as handle:
+            dataset = parse_file(handle.read(), PurePath(name).suffix.lower())
+        status["total"] = len(dataset)
+        _job_write(job, status)
+
+        def progress(done: int) -> None:
+            _job_write(job, status | {"done": done})
+
+        resource = import_string(resource_path)(user=user, key=key)
+        resource.on_progress = progress
+        # the history of every saved record names the importing user, as a page request would
+        previous = getattr(HistoricalRecords.context, "request", None)
+        HistoricalRecords.context.request = SimpleNamespace(user=user)
+        try:
+            report = run_import(resource, dataset, commit=commit)
+        finally:
+            HistoricalRecords.context.request = previous
+    except ValidationError as error:
+        _job_write(job, status | {"state": "failed", "error": "; ".join(error.messages)})
+        return
+    except Exception:  # noqa: BLE001 - the page must learn the job ended; the log keeps the cause
+        log.exception("import job %s failed", job)
+        _job_write(
+            job, status | {"state": "failed", "error": _("The import stopped on an unexpected error.")}
+        )
+        return
+    _job_write(job, status | {"state": "done", "done": status["total"], "report": _report_dict(report)})
+
+
+def _job_start(request: HttpRequest, spec: ImportSpec, *, commit: bool) -> HttpResponse:
+    from crm_contracts.tasks import import_run_task  # the tasks module imports this one
+
+    info = request.session[_session_key(spec.kind)]
+    if info.get("job") and default_storage.exists(_job_name(info["job"])):
+        default_storage.delete(_job_name(info["job"]))  # the preview's, replaced by the confirmation's
+    job = uuid.uuid4().hex
+    _job_write(job, {"state": "queued", "done": 0, "total": info["rows"], "commit": commit})
+    request.session[_session_key(spec.kind)] = info | {"job": job}
+    resource_path = f"{spec.resource_class.__module__}.{spec.resource_class.__qualname__}"
+    queued = enqueue(
+        import_run_task,
+        job=job,
+        resource_path=resource_path,
+        user_id=request.user.pk,
+        key=info["key"],
+        name=info["name"],
+        commit=commit,
+        language=translation.get_language(),
+    )
+    if not queued:
+        drop_upload(request, spec.kind)
+        messages.error(request, _("The import could not be started: try again in a minute."))
+        return redirect(request.path)
+    return redirect(f"{request.path}?job={job}")
+
+
+def _job_page(request: HttpRequest, spec: ImportSpec, job: str) -> HttpResponse:
+    """The progress of a background import (htmx polls it), then its outcome."""
+    info = request.session.get(_session_key(spec.kind)) or {}
+    if not job or info.get("job") != job:
+        raise Http404  # only the uploader's session knows its job
+    status = job_status(job) or {"state": "queued", "done": 0, "total": info.get("rows", 0), "commit": False}
+    if status["state"] in ("queued", "running"):
+        polled = request.headers.get("HX-Request") == "true"
+        template = "crm_contracts/_import_progress.html" if polled else "crm_contracts/import.html"
+        return render(request, template, {"spec": spec, "job": status | {"id": job}, "max_rows": MAX_ROWS})
+    if request.headers.get("HX-Request") == "true":  # finished: the browser loads the outcome in full
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"{request.path}?job={job}"
+        return response
+    if status["state"] == "failed":
+        drop_upload(request, spec.kind)
+        messages.error(request, status["error"])
+        return redirect(request.path)
+    report = _report_from_dict(status["report"])
+    if status["commit"] and report.committed:
+        drop_upload(request, spec.kind)
+        messages.success(
+            request, _("Imported: %(new)s new, %(update)s updated, %(skip)s skipped.") % report.counts
+        )
+        return redirect(spec.back_url)
+    if report.has_errors and not status["commit"]:
+        drop_upload(request, spec.kind)  # only a clean file waits for confirmation
+    keys = {k: str(v) for k, v in spec.resource_class.keys.items()}
+    context = {
+        "spec": spec,
+        "form": ImportForm(keys=keys),
+        "report": report,
+        "filename": info["filename"],
+        "key_label": keys.get(info["key"], ""),
+        "max_rows": MAX_ROWS,
+    }
+    return render(request, "crm_contracts/import.html", context, status=400 if status["commit"] else 200)
