@@ -61,6 +61,7 @@ MAX_LINES = 2 * MAX_ROWS  # empty lines included: a sheet may end in a few, not 
 MAX_COLUMNS = 100
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_TEXT_CHARS = MAX_UPLOAD_BYTES  # no more text than the largest CSV could hold
+MAX_CELLS = 20 * MAX_ROWS  # filled cells: every import has at most 14 columns; bounds the parsing time
 MAX_UNPACKED_BYTES = 4 * MAX_UPLOAD_BYTES  # every part of an .xlsx together, as declared in the zip
 MAX_COMPRESSION_RATIO = 100  # XML of real sheets packs 5-30 times; bombs pack hundreds of times
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024  # tiny parts may pack oddly well and cost nothing
@@ -175,6 +176,7 @@ class _Budget:
     def __init__(self) -> None:
         self.lines = 0
         self.chars = 0
+        self.cells = 0
 
     def take(self, raw: Sequence[Any]) -> None:
         self.lines += 1
@@ -192,10 +194,19 @@ class _Budget:
                 % {"row": self.lines, "max": MAX_COLUMNS}
             )
         for value in raw:
+            if value not in (None, ""):
+                self.cells += 1
             if isinstance(value, str):
                 if len(value) > MAX_CELL_CHARS:
                     raise _cell_too_long(self.lines)
                 self.chars += len(value)
+        if self.cells > MAX_CELLS:
+            raise ValidationError(
+                _(
+                    "The file has more than %(max)s filled cells: keep only the template's columns, or split it."
+                )
+                % {"max": MAX_CELLS}
+            )
         if self.chars > MAX_TEXT_CHARS:
             raise ValidationError(
                 _("The file holds more than %(max)s characters of text: split it into several files.")

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from crm_contracts.imports import (
     MAX_CELL_CHARS,
+    MAX_CELLS,
     MAX_COLUMNS,
     MAX_LINES,
     MAX_ROWS,
@@ -23,13 +24,13 @@ CUSTOMERS = reverse("relationships:customer_import")
 QUICK = 1.0  # seconds: a refusal must cost well under a web worker's timeout
 
 
-def refusal(upload) -> str:  # noqa: ANN001
+def refusal(upload, quick: float = QUICK) -> str:  # noqa: ANN001
     """The message read_dataset refuses the upload with; fails unless it is quick."""
     assert upload.size <= MAX_UPLOAD_BYTES, "the hostile file must pass the upload size limit"
     started = time.perf_counter()
     with pytest.raises(ValidationError) as caught:
         read_dataset(upload)
-    assert time.perf_counter() - started < QUICK
+    assert time.perf_counter() - started < quick
     return caught.value.messages[0]
 
 
@@ -84,6 +85,14 @@ def test_one_long_shared_string_used_in_every_row_stops_at_the_text_limit():
 def test_too_many_rows_in_a_workbook_are_refused():
     upload = raw_xlsx([xml_row(1, "name"), *(xml_row(n, f"c{n}") for n in range(2, MAX_ROWS + 3))])
     assert f"more than {MAX_ROWS} rows" in refusal(upload)
+
+
+def test_too_many_filled_cells_are_refused_before_the_row_limit():
+    columns = MAX_CELLS // MAX_ROWS + 1
+    rows = [xml_row(1, *(f"c{i}" for i in range(columns)))]
+    rows += [xml_row(n, *(f"{n}-{i}" for i in range(columns))) for n in range(2, MAX_ROWS + 2)]
+    # a well-formed file is read up to the limit: as long as reading a full legitimate file
+    assert f"more than {MAX_CELLS} filled cells" in refusal(raw_xlsx(rows), quick=10 * QUICK)
 
 
 def test_too_wide_rows_are_refused_in_both_formats():
