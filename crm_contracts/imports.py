@@ -718,13 +718,14 @@ def import_page(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
 
 
 def _confirm(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
+    info = request.session.get(_session_key(spec.kind)) or {}
+    if info.get("rows", 0) > settings.IMPORT_FOREGROUND_ROWS and default_storage.exists(info["name"]):
+        return _job_start(request, spec, commit=True)
     pending = pending_upload(request, spec.kind)
     if pending is None:
         messages.error(request, _("The uploaded file has expired: upload it again."))
         return redirect(request.path)
     dataset, info = pending
-    if len(dataset) > settings.IMPORT_FOREGROUND_ROWS:
-        return _job_start(request, spec, commit=True)
     resource = spec.resource_class(user=request.user, key=info["key"])
     report = run_import(resource, dataset, commit=True)
     if report.has_errors:  # the data changed since the preview: nothing was saved
@@ -851,6 +852,10 @@ def _job_start(request: HttpRequest, spec: ImportSpec, *, commit: bool) -> HttpR
     from crm_contracts.tasks import import_run_task  # the tasks module imports this one
 
     info = request.session[_session_key(spec.kind)]
+    # A second click while the file's job runs follows that job: one import of a file at a time.
+    running = info.get("job") and job_status(info["job"])
+    if running and running["state"] in ("queued", "running"):
+        return redirect(f"{request.path}?job={info['job']}")
     if info.get("job") and default_storage.exists(_job_name(info["job"])):
         default_storage.delete(_job_name(info["job"]))  # the preview's, replaced by the confirmation's
     job = uuid.uuid4().hex

@@ -99,3 +99,11 @@ def _wait(job: str, timeout: float = 90) -> dict:
             return status
         time.sleep(0.2)
     pytest.fail(f"job {job} still not done: {job_status(job)}")
+
+
+def test_a_second_confirm_while_one_runs_starts_nothing_new(client, rep, small_foreground):
+    client.force_login(rep)
+    job = job_of(preview(client, CUSTOMERS, csv_file(rows(3)), "name"))
+    _job_write(job, {"state": "running", "done": 1, "total": 3, "commit": True})
+    assert job_of(confirm(client, CUSTOMERS)) == job
+    assert not Customer.objects.exists()
