@@ -827,7 +827,10 @@ def job_run(*, job: str, resource_path: str, user_id: int, key: str, name: str, 
         def progress(done: int) -> None:
             _job_write(job, status | {"done": done})
 
-        resource = import_string(resource_path)(user=user, key=key)
+        resource_class = import_string(resource_path)
+        if not (isinstance(resource_class, type) and issubclass(resource_class, ScopedResource)):
+            raise TypeError(f"{resource_path} is not an import resource")
+        resource = resource_class(user=user, key=key)
         resource.on_progress = progress
         # the history of every saved record names the importing user, as a page request would
         previous = getattr(HistoricalRecords.context, "request", None)
