@@ -24,6 +24,7 @@ from simple_history.models import HistoricalRecords
 from accounts.roles import Role
 from contracts import conditions as c
 from contracts import permissions as p
+from core.constraints import PythonCheckConstraintsMixin
 from core.currencies import CurrencyCodeField
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
@@ -419,7 +420,7 @@ class DealTransition(models.Model):
 # --- Subject matter and pricing -------------------------------------------
 
 
-class CatalogueItem(models.Model):
+class CatalogueItem(PythonCheckConstraintsMixin, models.Model):
     """A product or service we sell (标的物目录)."""
 
     class Category(models.TextChoices):

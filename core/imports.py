@@ -13,16 +13,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import logging
+import os
 import uuid
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
+from types import SimpleNamespace
 from typing import Any
 
 import tablib
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser as User  # the project's user model, for hints
@@ -31,20 +37,36 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 from openpyxl import load_workbook
+from simple_history.models import HistoricalRecords
 
 from core.exports import FORMULA_START, csv_response, xlsx_response
 from core.forms import StyledFormMixin
+from core.queue import enqueue
+
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+# Limits checked while the file is read, so a small file that unpacks into a
+# huge sheet is refused after a bounded amount of work (docs/security.md).
+MAX_LINES = 2 * MAX_ROWS  # empty lines included: a sheet may end in a few, not in millions
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_TEXT_CHARS = MAX_UPLOAD_BYTES  # no more text than the largest CSV could hold
+MAX_CELLS = 20 * MAX_ROWS  # filled cells: every import has at most 14 columns; bounds the parsing time
+MAX_UNPACKED_BYTES = 4 * MAX_UPLOAD_BYTES  # every part of an .xlsx together, as declared in the zip
+MAX_COMPRESSION_RATIO = 100  # XML of real sheets packs 5-30 times; bombs pack hundreds of times
+RATIO_CHECKED_FROM_BYTES = 1024 * 1024  # tiny parts may pack oddly well and cost nothing
+PROGRESS_EVERY = 50  # rows between two progress reports of a background import
 EXTENSIONS = (".csv", ".xlsx")
 # Excel saves CSV as UTF-8 with a BOM, or (Chinese Windows) as GBK: gb18030 reads both GBK and the rest.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -81,26 +103,129 @@ def _clean_cell(value: Any) -> Any:
     return value
 
 
-def _raw_rows(data: bytes, extension: str) -> Iterator[Sequence[Any]]:
-    if extension == ".csv":
+def _csv_rows(data: bytes) -> Iterator[Sequence[Any]]:
+    try:
         yield from csv.reader(io.StringIO(decode_csv(data), newline=""))
-        return
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):  # the csv module's own cap (128 KiB)
+            raise _cell_too_long() from error
+        raise
+
+
+def check_xlsx_container(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack too large or pack suspiciously
+    well, from the zip's directory alone: nothing is decompressed yet. The
+    sizes declared there hold, since Python's zipfile never inflates a part
+    past its declared size (and fails its checksum if it lied)."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise ValidationError(_("The file could not be read as %(kind)s.") % {"kind": "XLSX"}) from error
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        raise ValidationError(
+            _(
+                "The workbook unpacks to more than %(mb)s MB: keep only the sheet to import, or save it as CSV."
+            )
+            % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)}
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size >= RATIO_CHECKED_FROM_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise ValidationError(
+                _(
+                    "The workbook is packed suspiciously tightly (a part unpacks %(ratio)s times larger) "
+                    "and is not read: save the sheet again from Excel, or as CSV."
+                )
+                % {"ratio": int(ratio)}
+            )
+
+
+def _xlsx_rows(data: bytes) -> Iterator[Sequence[Any]]:
+    check_xlsx_container(data)
     # read_only streams the sheet; data_only reads a formula's value, never the formula
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
+        sheet = workbook.worksheets[0]
+        # The declared dimension is the file's claim, not its content: without it,
+        # rows are as wide as their last cell (at most column ZZZ) and the sheet
+        # ends at its last row, instead of being padded to the claimed size.
+        sheet.reset_dimensions()
+        yield from sheet.iter_rows(values_only=True)
     finally:
         workbook.close()
 
 
+def _raw_rows(data: bytes, extension: str) -> Iterator[Sequence[Any]]:
+    return _csv_rows(data) if extension == ".csv" else _xlsx_rows(data)
+
+
+def _cell_too_long(line: int | None = None) -> ValidationError:
+    if line is None:
+        return ValidationError(
+            _("A cell holds more than %(max)s characters (the most Excel allows): shorten it.")
+            % {"max": MAX_CELL_CHARS}
+        )
+    return ValidationError(
+        _("Row %(row)s has a cell of more than %(max)s characters (the most Excel allows): shorten it.")
+        % {"row": line, "max": MAX_CELL_CHARS}
+    )
+
+
+class _Budget:
+    """Counts what has been read and refuses the file as soon as a limit is passed."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+        self.chars = 0
+        self.cells = 0
+
+    def take(self, raw: Sequence[Any]) -> None:
+        self.lines += 1
+        if self.lines > MAX_LINES:
+            raise ValidationError(
+                _(
+                    "The sheet has more than %(max)s lines, empty ones included: delete the empty "
+                    "lines below the data, or split the file."
+                )
+                % {"max": MAX_LINES}
+            )
+        if len(raw) > MAX_COLUMNS and any(v not in (None, "") for v in raw[MAX_COLUMNS:]):
+            raise ValidationError(
+                _("Row %(row)s has more than %(max)s columns: keep only the template's columns.")
+                % {"row": self.lines, "max": MAX_COLUMNS}
+            )
+        for value in raw:
+            if value not in (None, ""):
+                self.cells += 1
+            if isinstance(value, str):
+                if len(value) > MAX_CELL_CHARS:
+                    raise _cell_too_long(self.lines)
+                self.chars += len(value)
+        if self.cells > MAX_CELLS:
+            raise ValidationError(
+                _(
+                    "The file has more than %(max)s filled cells: keep only the template's columns, or split it."
+                )
+                % {"max": MAX_CELLS}
+            )
+        if self.chars > MAX_TEXT_CHARS:
+            raise ValidationError(
+                _("The file holds more than %(max)s characters of text: split it into several files.")
+                % {"max": MAX_TEXT_CHARS}
+            )
+
+
 def parse_file(data: bytes, extension: str) -> tablib.Dataset:
     """The file's rows under its first row's (lower-cased) column names; empty
-    lines dropped; reading stops past MAX_ROWS, so a small file that unpacks
-    into a huge sheet costs no more than a full one."""
+    lines dropped. Every limit above is checked line by line as the file is
+    streamed, so a hostile file costs at most MAX_LINES lines of reading."""
     headers: list[str] | None = None
     rows: list[list[Any]] = []
+    budget = _Budget()
     try:
         for raw in _raw_rows(data, extension):
+            budget.take(raw)
+            raw = raw[:MAX_COLUMNS]
             if headers is None:
                 headers = [str(h or "").strip().lower() for h in raw]
                 continue
@@ -182,11 +307,13 @@ def _session_key(kind: str) -> str:
     return f"import:{kind}"
 
 
-def stash_upload(request: HttpRequest, kind: str, *, data: bytes, filename: str, key: str) -> None:
+def stash_upload(
+    request: HttpRequest, kind: str, *, data: bytes, filename: str, key: str, rows: int = 0
+) -> None:
     drop_upload(request, kind)
     extension = PurePath(filename).suffix.lower()
     name = default_storage.save(f"imports/{uuid.uuid4().hex}{extension}", ContentFile(data))
-    request.session[_session_key(kind)] = {"name": name, "filename": filename, "key": key}
+    request.session[_session_key(kind)] = {"name": name, "filename": filename, "key": key, "rows": rows}
 
 
 def pending_upload(request: HttpRequest, kind: str) -> tuple[tablib.Dataset, dict] | None:
@@ -200,9 +327,10 @@ def pending_upload(request: HttpRequest, kind: str) -> tuple[tablib.Dataset, dic
 
 
 def drop_upload(request: HttpRequest, kind: str) -> None:
-    info = request.session.pop(_session_key(kind), None)
-    if info and default_storage.exists(info["name"]):
-        default_storage.delete(info["name"])
+    info = request.session.pop(_session_key(kind), None) or {}
+    for name in (info.get("name"), info.get("job") and _job_name(info["job"])):
+        if name and default_storage.exists(name):
+            default_storage.delete(name)
 
 
 # --- Running an import ----------------------------------------------------------------
@@ -337,10 +465,19 @@ class TextWidget(widgets.CharWidget):
 class UserWidget(widgets.Widget):
     """A user by username (blank: keep the current one, or the importer for a new record)."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Each import works on its own copy of the resource's fields: one query
+        # per username in the file, not one per row.
+        self._users: dict[str, User | None] = {}
+
     def clean(self, value: Any, row: Any = None, **kwargs: Any) -> User | None:
         if value in (None, ""):
             return None
-        user = get_user_model().objects.filter(username=str(value).strip(), is_active=True).first()
+        username = str(value).strip()
+        if username not in self._users:
+            self._users[username] = get_user_model().objects.filter(username=username, is_active=True).first()
+        user = self._users[username]
         if user is None:
             raise ValueError(_("No active user with the username “%(value)s”.") % {"value": value})
         return user
@@ -435,6 +572,13 @@ class ScopedResource(resources.ModelResource):
         super().__init__()
         self.user = user
         self.key = key or next(iter(self.keys), "id")
+        self.on_progress: Callable[[int], None] | None = None  # told the rows done, now and then
+
+    def import_row(self, row: dict, instance_loader: Any, **kwargs: Any) -> RowResult:
+        result = super().import_row(row, instance_loader, **kwargs)
+        if self.on_progress is not None and kwargs["row_number"] % PROGRESS_EVERY == 0:
+            self.on_progress(kwargs["row_number"])
+        return result
 
     # Finding the existing record
     def matches(self, key: str, row: dict) -> QuerySet:
@@ -535,6 +679,8 @@ def import_page(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
         return spec.resource_class(user=request.user).template_response(
             request.GET["template"], f"{spec.kind}-template"
         )
+    if request.method == "GET" and "job" in request.GET:
+        return _job_page(request, spec, request.GET["job"])
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request, spec)
     form = ImportForm(
@@ -542,6 +688,16 @@ def import_page(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
     )
     context = {"spec": spec, "form": form, "max_rows": MAX_ROWS}
     if request.method == "POST" and form.is_valid():
+        if len(form.dataset) > settings.IMPORT_FOREGROUND_ROWS:
+            stash_upload(
+                request,
+                spec.kind,
+                data=form.data_bytes,
+                filename=form.cleaned_data["file"].name,
+                key=form.cleaned_data["key"],
+                rows=len(form.dataset),
+            )
+            return _job_start(request, spec, commit=False)
         resource = spec.resource_class(user=request.user, key=form.cleaned_data["key"])
         report = run_import(resource, form.dataset, commit=False)
         drop_upload(request, spec.kind)
@@ -563,6 +719,9 @@ def import_page(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
 
 
 def _confirm(request: HttpRequest, spec: ImportSpec) -> HttpResponse:
+    info = request.session.get(_session_key(spec.kind)) or {}
+    if info.get("rows", 0) > settings.IMPORT_FOREGROUND_ROWS and default_storage.exists(info["name"]):
+        return _job_start(request, spec, commit=True)
     pending = pending_upload(request, spec.kind)
     if pending is None:
         messages.error(request, _("The uploaded file has expired: upload it again."))
@@ -603,3 +762,161 @@ def stale_uploads_delete(*, older_than: timedelta = timedelta(days=1)) -> int:
             default_storage.delete(path)
             deleted += 1
     return deleted
+
+
+# --- Big files: the import runs in a worker while the page shows its progress -----------
+
+
+def _job_name(job: str) -> str:
+    return f"imports/{job}.json"
+
+
+def job_status(job: str) -> dict | None:
+    """The job's state as the worker last wrote it: state (queued, running,
+    done, failed), done and total rows, and when done the report."""
+    try:
+        with default_storage.open(_job_name(job), "rb") as handle:
+            return json.loads(handle.read())
+    except (FileNotFoundError, ValueError):  # not written yet, or caught mid-replace
+        return None
+
+
+def _job_write(job: str, status: dict) -> None:
+    """Replace the status file; readers see the old one or the new one, never half of one."""
+    data = json.dumps(status).encode()
+    name = _job_name(job)
+    try:
+        path = default_storage.path(name)
+    except NotImplementedError:  # a remote storage: no rename, a reader may briefly see nothing
+        default_storage.delete(name)
+        default_storage.save(name, ContentFile(data))
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    temporary = f"{path}.{uuid.uuid4().hex}.tmp"
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+def _report_dict(report: ImportReport) -> dict:
+    return {
+        "rows": [[r.number, r.action, r.label, r.errors] for r in report.rows],
+        "general_errors": report.general_errors,
+        "committed": report.committed,
+    }
+
+
+def _report_from_dict(data: dict) -> ImportReport:
+    rows = [
+        RowReport(number=number, action=action, label=label, errors=[tuple(e) for e in errors])
+        for number, action, label, errors in data["rows"]
+    ]
+    return ImportReport(rows=rows, general_errors=data["general_errors"], committed=data["committed"])
+
+
+def job_run(*, job: str, resource_path: str, user_id: int, key: str, name: str, commit: bool) -> None:
+    """The import of a stashed file, in a worker: progress every PROGRESS_EVERY
+    rows, then the report, both in the job's status file."""
+    status = {"state": "running", "done": 0, "total": 0, "commit": commit}
+    try:
+        user = get_user_model().objects.get(pk=user_id)
+        with default_storage.open(name, "rb") as handle:
+            dataset = parse_file(handle.read(), PurePath(name).suffix.lower())
+        status["total"] = len(dataset)
+        _job_write(job, status)
+
+        def progress(done: int) -> None:
+            _job_write(job, status | {"done": done})
+
+        resource_class = import_string(resource_path)
+        if not (isinstance(resource_class, type) and issubclass(resource_class, ScopedResource)):
+            raise TypeError(f"{resource_path} is not an import resource")
+        resource = resource_class(user=user, key=key)
+        resource.on_progress = progress
+        # the history of every saved record names the importing user, as a page request would
+        previous = getattr(HistoricalRecords.context, "request", None)
+        HistoricalRecords.context.request = SimpleNamespace(user=user)
+        try:
+            report = run_import(resource, dataset, commit=commit)
+        finally:
+            HistoricalRecords.context.request = previous
+    except ValidationError as error:
+        _job_write(job, status | {"state": "failed", "error": "; ".join(error.messages)})
+        return
+    except Exception:  # noqa: BLE001 - the page must learn the job ended; the log keeps the cause
+        log.exception("import job %s failed", job)
+        _job_write(
+            job, status | {"state": "failed", "error": _("The import stopped on an unexpected error.")}
+        )
+        return
+    _job_write(job, status | {"state": "done", "done": status["total"], "report": _report_dict(report)})
+
+
+def _job_start(request: HttpRequest, spec: ImportSpec, *, commit: bool) -> HttpResponse:
+    from core.tasks import import_run_task  # the tasks module imports this one
+
+    info = request.session[_session_key(spec.kind)]
+    # A second click while the file's job runs follows that job: one import of a file at a time.
+    running = info.get("job") and job_status(info["job"])
+    if running and running["state"] in ("queued", "running"):
+        return redirect(f"{request.path}?job={info['job']}")
+    if info.get("job") and default_storage.exists(_job_name(info["job"])):
+        default_storage.delete(_job_name(info["job"]))  # the preview's, replaced by the confirmation's
+    job = uuid.uuid4().hex
+    _job_write(job, {"state": "queued", "done": 0, "total": info["rows"], "commit": commit})
+    request.session[_session_key(spec.kind)] = info | {"job": job}
+    resource_path = f"{spec.resource_class.__module__}.{spec.resource_class.__qualname__}"
+    queued = enqueue(
+        import_run_task,
+        job=job,
+        resource_path=resource_path,
+        user_id=request.user.pk,
+        key=info["key"],
+        name=info["name"],
+        commit=commit,
+        language=translation.get_language(),
+    )
+    if not queued:
+        drop_upload(request, spec.kind)
+        messages.error(request, _("The import could not be started: try again in a minute."))
+        return redirect(request.path)
+    return redirect(f"{request.path}?job={job}")
+
+
+def _job_page(request: HttpRequest, spec: ImportSpec, job: str) -> HttpResponse:
+    """The progress of a background import (htmx polls it), then its outcome."""
+    info = request.session.get(_session_key(spec.kind)) or {}
+    if not job or info.get("job") != job:
+        raise Http404  # only the uploader's session knows its job
+    status = job_status(job) or {"state": "queued", "done": 0, "total": info.get("rows", 0), "commit": False}
+    if status["state"] in ("queued", "running"):
+        polled = request.headers.get("HX-Request") == "true"
+        template = "core/_import_progress.html" if polled else "core/import.html"
+        return render(request, template, {"spec": spec, "job": status | {"id": job}, "max_rows": MAX_ROWS})
+    if request.headers.get("HX-Request") == "true":  # finished: the browser loads the outcome in full
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = f"{request.path}?job={job}"
+        return response
+    if status["state"] == "failed":
+        drop_upload(request, spec.kind)
+        messages.error(request, status["error"])
+        return redirect(request.path)
+    report = _report_from_dict(status["report"])
+    if status["commit"] and report.committed:
+        drop_upload(request, spec.kind)
+        messages.success(
+            request, _("Imported: %(new)s new, %(update)s updated, %(skip)s skipped.") % report.counts
+        )
+        return redirect(spec.back_url)
+    if report.has_errors and not status["commit"]:
+        drop_upload(request, spec.kind)  # only a clean file waits for confirmation
+    keys = {k: str(v) for k, v in spec.resource_class.keys.items()}
+    context = {
+        "spec": spec,
+        "form": ImportForm(keys=keys),
+        "report": report,
+        "filename": info["filename"],
+        "key_label": keys.get(info["key"], ""),
+        "max_rows": MAX_ROWS,
+    }
+    return render(request, "core/import.html", context, status=400 if status["commit"] else 200)

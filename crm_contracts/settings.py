@@ -213,6 +213,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # request body at about the same size). Files are served only through views that
 # check scope: never publish MEDIA_ROOT directly.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# Imports with more rows than this run in a Celery worker behind a progress bar (docs/integrations.md).
+IMPORT_FOREGROUND_ROWS = env.int("IMPORT_FOREGROUND_ROWS", default=200)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -28,6 +28,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from contracts.pricing import cents
+from core.constraints import PythonCheckConstraintsMixin
 from core.currencies import CurrencyCodeField
 
 BASE_CURRENCY = "CNY"
@@ -122,7 +123,7 @@ class InvoiceSeries(models.Model):
         return self.code
 
 
-class Invoice(models.Model):
+class Invoice(PythonCheckConstraintsMixin, models.Model):
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Invoice")
         CREDIT_NOTE = "credit_note", _("Credit note")
@@ -234,7 +235,7 @@ class Invoice(models.Model):
         return self.status == self.Status.DRAFT
 
 
-class InvoiceLine(models.Model):
+class InvoiceLine(PythonCheckConstraintsMixin, models.Model):
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     description = models.CharField(_("description"), max_length=300)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, default=Decimal("1"))

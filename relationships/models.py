@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.constraints import PythonCheckConstraintsMixin
 from core.currencies import CurrencyCodeField
 
 CURRENCY_DEFAULT = "CNY"
@@ -51,7 +52,7 @@ class CustomerQuerySet(models.QuerySet):
         return self.exclude(status=Customer.Status.ARCHIVED)
 
 
-class Customer(models.Model):
+class Customer(PythonCheckConstraintsMixin, models.Model):
     """A counterparty: a client company, or a supplier or partner (by `kind`).
 
     Carries the master data and the two company-level profile layers
@@ -236,7 +237,7 @@ class OrgUnit(models.Model):
         return self.name
 
 
-class Contact(models.Model):
+class Contact(PythonCheckConstraintsMixin, models.Model):
     """A person at a customer, with the interpersonal and personal layers."""
 
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="contacts")
