@@ -246,7 +246,13 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.NEGOTIATION,
         target=State.PENDING_APPROVAL,
-        conditions=[c.iron_triangle, c.has_line_items, c.has_contract_text, c.clause_check_done],
+        conditions=[
+            c.iron_triangle,
+            c.has_line_items,
+            c.has_contract_text,
+            c.clause_check_done,
+            c.contract_complete,
+        ],
         permission=p.fsm(p.can_work_deal),
     )
     def submit_for_approval(self) -> None:
@@ -790,6 +796,8 @@ class RiskFlag(models.Model):
         PAYMENT_DAYS = "payment_days", _("Payment terms beyond policy")
         SUBJECTIVE_ACCEPTANCE = "subjective_acceptance", _("Acceptance without objective criteria")
         LOW_PREPAYMENT = "low_prepayment", _("Prepayment below policy")
+        INCOMPLETE = "incomplete", _("Blanks left in the contract")
+        PAYMENT_CONFLICT = "payment_conflict", _("Contradicting payment terms")
 
     class Severity(models.IntegerChoices):
         LOW = 1, _("Low")
