@@ -53,7 +53,7 @@ from contracts.models import (
     TemplateClause,
 )
 from contracts.pricing import deal_totals
-from crm_contracts import events
+from crm_contracts import events, l10n
 from crm_contracts.locking import ensure_unchanged
 
 
@@ -912,8 +912,8 @@ def _version_for_change(*, deal: Deal, change: ChangeRequest, acting_user: User)
             )
             % {
                 "scope": change.scope,
-                "cost": change.cost_impact,
-                "price": change.price_impact,
+                "cost": l10n.number(change.cost_impact, 2),
+                "price": l10n.number(change.price_impact, 2),
                 "days": change.schedule_impact_days,
             },
         )
