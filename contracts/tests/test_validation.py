@@ -103,3 +103,15 @@ def test_a_quote_valid_until_a_past_date_is_refused_on_issue(client, rep):
     assert "valid_until" in refused.value.message_dict
     assert page.status_code == 400
     assert deal.quotes.count() == 1  # only the factory's
+
+
+def test_the_printed_quote_formats_its_numbers_and_dates(client, rep):
+    deal = ready_deal(Deal.State.BIDDING, owner=rep)
+    quote = quote_create(deal=deal, acting_user=rep, valid_until=timezone.localdate() + timedelta(days=30))
+    client.force_login(rep)
+
+    page = client.get(reverse("contracts:quote_print", args=[deal.pk, quote.pk])).content.decode()
+
+    assert "2.000" not in page  # the quantity as stored
+    assert "1,000.00" in page
+    assert quote.valid_until.isoformat() not in page
