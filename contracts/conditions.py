@@ -68,6 +68,12 @@ def _clause_check_done(deal: Deal) -> bool:
     return deal.risk_checked_at is not None
 
 
+def _contract_complete(deal: Deal) -> bool:
+    from contracts.completeness import contract_gaps
+
+    return not contract_gaps(deal)
+
+
 def _latest_deal_request(deal: Deal):  # noqa: ANN202
     return deal.approval_requests.filter(change_request__isnull=True).order_by("-pk").first()
 
@@ -119,6 +125,22 @@ has_contract_text = Condition(
     "contract_text", _("Draft the contract text from a template."), _has_contract_text
 )
 clause_check_done = Condition("clause_check", _("Run the clause risk check."), _clause_check_done)
+
+
+class _ContractComplete(Condition):
+    """Explains each gap: the blanks by clause, the contradicting payment terms."""
+
+    def failures(self, deal: Deal) -> dict[str, str]:
+        from contracts.completeness import contract_gaps
+
+        return contract_gaps(deal).messages()
+
+
+contract_complete = _ContractComplete(
+    "contract_complete",
+    _("Fill every blank of the contract and make the payment terms agree."),
+    _contract_complete,
+)
 approval_chain_complete = Condition(
     "approval", _("Every step of the approval chain must approve."), _approval_chain_complete
 )

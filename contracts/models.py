@@ -129,7 +129,10 @@ class Deal(ConcurrentTransitionMixin, models.Model):
     contract_type = models.CharField(
         _("contract type"), max_length=20, choices=ContractType.choices, default=ContractType.PRODUCT
     )
-    amount = models.DecimalField(_("expected value"), max_digits=14, decimal_places=2, default=0)
+    # Zero while a lead has no estimate yet; from bidding on it must be above zero (clean()).
+    amount = models.DecimalField(
+        _("expected value"), max_digits=14, decimal_places=2, default=0, validators=POSITIVE
+    )
     currency = CurrencyCodeField(_("currency"), default="CNY")
     expected_close = models.DateField(_("expected close"), null=True, blank=True)
     # The state a disputed deal returns to; the reason a lost or cancelled deal ended.
@@ -191,15 +194,43 @@ class Deal(ConcurrentTransitionMixin, models.Model):
                 | Q(effective_date__isnull=True)
                 | Q(term_end__gt=models.F("effective_date")),
                 name="deal_term_end_after_effective_date",
-            )
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_not_negative"),
         ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"
 
+    # States in which the expected value may still be unknown (zero).
+    ESTIMATE_OPTIONAL_STATES = (State.LEAD, State.OPPORTUNITY)
+
     def clean(self) -> None:
         if self.effective_date and self.term_end and self.term_end <= self.effective_date:
             raise ValidationError({"term_end": _("The term must end after the effective date.")})
+        if (
+            self.amount is not None
+            and self.amount <= 0
+            and self.state in self.PRE_SIGNING_STATES
+            and self.state not in self.ESTIMATE_OPTIONAL_STATES
+        ):
+            raise ValidationError({"amount": _("From bidding on, the expected value must be above zero.")})
+
+    @property
+    def warnings(self) -> list[str]:
+        """What looks wrong but is allowed: shown on the deal page and in the API."""
+        found = []
+        if (
+            self.state in self.PRE_SIGNING_STATES
+            and self.expected_close
+            and self.expected_close < timezone.localdate()
+        ):
+            found.append(
+                str(
+                    _("The expected close date %(date)s is in the past: move it, or mark the deal lost.")
+                    % {"date": self.expected_close.isoformat()}
+                )
+            )
+        return found
 
     @property
     def is_open(self) -> bool:
@@ -249,7 +280,13 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.NEGOTIATION,
         target=State.PENDING_APPROVAL,
-        conditions=[c.iron_triangle, c.has_line_items, c.has_contract_text, c.clause_check_done],
+        conditions=[
+            c.iron_triangle,
+            c.has_line_items,
+            c.has_contract_text,
+            c.clause_check_done,
+            c.contract_complete,
+        ],
         permission=p.fsm(p.can_work_deal),
     )
     def submit_for_approval(self) -> None:
@@ -500,6 +537,11 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal.number} Q{self.version}"
+
+    def clean(self) -> None:
+        # Only when issued: a quote that has since expired is kept as it was.
+        if self._state.adding and self.valid_until and self.valid_until < timezone.localdate():
+            raise ValidationError({"valid_until": _("A quote cannot be valid until a date in the past.")})
 
 
 # --- Milestones, risks, playbook -----------------------------------------
@@ -808,6 +850,8 @@ class RiskFlag(models.Model):
         PAYMENT_DAYS = "payment_days", _("Payment terms beyond policy")
         SUBJECTIVE_ACCEPTANCE = "subjective_acceptance", _("Acceptance without objective criteria")
         LOW_PREPAYMENT = "low_prepayment", _("Prepayment below policy")
+        INCOMPLETE = "incomplete", _("Blanks left in the contract")
+        PAYMENT_CONFLICT = "payment_conflict", _("Contradicting payment terms")
 
     class Severity(models.IntegerChoices):
         LOW = 1, _("Low")

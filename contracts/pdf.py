@@ -40,6 +40,7 @@ def contract_html(version: ContractVersion, *, language: str | None = None) -> s
                 "version": version,
                 "lines": lines,
                 "pricing": snapshot.get("pricing", {}),
+                "currency": snapshot.get("pricing", {}).get("currency") or deal.currency,
                 "totals": {k: Decimal(v) for k, v in snapshot.get("totals", {}).items()},
                 "schedule": schedule,
                 "clauses": version.clauses.order_by("position", "pk"),

@@ -24,6 +24,7 @@ from accounts.roles import Role
 from accounts.services import Alert, alert_once
 from contracts import conditions as c
 from contracts import permissions as p
+from contracts.completeness import contract_gaps
 from contracts.models import (
     ApprovalDecision,
     ApprovalPolicy,
@@ -53,7 +54,7 @@ from contracts.models import (
     TemplateClause,
 )
 from contracts.pricing import deal_totals
-from core import events
+from core import events, l10n
 from core.locking import ensure_unchanged
 from core.numbering import next_after, take_next
 
@@ -466,8 +467,10 @@ def _plain(value: Decimal) -> str:
 
 
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
-    """Replace {name} with its value; unknown names stay visible as they are."""
-    return PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), text)
+    """Replace {name} with its value. Unknown names and empty values stay
+    visible as they are: a blank would read "delivers to  by ." and hide the
+    gap from the completeness check and from whoever reads the draft."""
+    return PLACEHOLDER.sub(lambda m: values.get(m[1]) or m[0], text)
 
 
 @transaction.atomic
@@ -598,6 +601,7 @@ def _flags_for(deal: Deal, clauses: list[ContractClause], policy: RiskPolicy) ->
             % {"days": deal.payment_days, "max": policy.max_payment_days},
             next(iter(by_topic.get(ClauseTopic.PRICE, [])), None),
         )
+    _gap_flags(deal, clauses, flag)
     acceptance = by_topic.get(ClauseTopic.ACCEPTANCE, [])
     subjective = [
         cl for cl in acceptance if _mentions(cl.text, policy.words(policy.subjective_acceptance_words))
@@ -620,12 +624,31 @@ def _flags_for(deal: Deal, clauses: list[ContractClause], policy: RiskPolicy) ->
     return flags
 
 
+def _gap_flags(deal: Deal, clauses: list[ContractClause], flag: Any) -> None:
+    """The completeness check's findings, with their clauses, in the risk list."""
+    gaps = contract_gaps(deal, clauses)
+    for clause in gaps.clauses_unfilled:
+        flag(
+            RiskFlag.Rule.INCOMPLETE,
+            RiskFlag.Severity.HIGH,
+            _("Blanks to fill: %(names)s.") % {"names": ", ".join(gaps.unfilled[clause.title])},
+            clause,
+        )
+    if gaps.payment_conflict:
+        flag(
+            RiskFlag.Rule.PAYMENT_CONFLICT,
+            RiskFlag.Severity.HIGH,
+            gaps.payment_conflict[:300],
+            next(iter(gaps.clauses_conflicting), None),
+        )
+
+
 @transaction.atomic
 def risk_check_run(*, deal: Deal, acting_user: User) -> list[RiskFlag]:
     """Run the clause risk check on the latest version; replaces earlier flags."""
     _require(p.can_edit_contract_text(acting_user, deal))
     version = deal.versions.order_by("-number").first()
-    clauses = list(version.clauses.all()) if version else []
+    clauses = list(version.clauses.select_related("source")) if version else []
     deal.risk_flags.all().delete()
     flags = RiskFlag.objects.bulk_create(_flags_for(deal, clauses, RiskPolicy.current()))
     deal.risk_checked_at = timezone.now()
@@ -903,8 +926,8 @@ def _version_for_change(*, deal: Deal, change: ChangeRequest, acting_user: User)
             )
             % {
                 "scope": change.scope,
-                "cost": change.cost_impact,
-                "price": change.price_impact,
+                "cost": l10n.number(change.cost_impact, 2),
+                "price": l10n.number(change.price_impact, 2),
                 "days": change.schedule_impact_days,
             },
         )

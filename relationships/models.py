@@ -18,6 +18,8 @@ from core.constraints import PythonCheckConstraintsMixin
 from core.currencies import CurrencyCodeField
 
 CURRENCY_DEFAULT = "CNY"
+NAME_MAX_LENGTH = 120
+PERSON_NAME_MAX_LENGTH = 80
 
 
 class Layer(models.TextChoices):
@@ -85,8 +87,8 @@ class Customer(PythonCheckConstraintsMixin, models.Model):
         FOREIGN = "foreign", _("Foreign-invested enterprise")
         CHANNEL = "channel", _("Distributor / channel")
 
-    # Master data
-    name = models.CharField(_("name"), max_length=200)
+    # Master data. The longest real company names are well under 120 characters.
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CUSTOMER)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROSPECT)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
@@ -257,7 +259,7 @@ class Contact(PythonCheckConstraintsMixin, models.Model):
         blank=True,
         related_name="direct_reports",
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=PERSON_NAME_MAX_LENGTH)
     title = models.CharField(_("title"), max_length=120, blank=True)
     layer = models.CharField(_("layer"), max_length=20, choices=Layer.choices, default=Layer.OPERATIONAL)
     email = models.EmailField(_("e-mail"), blank=True)

@@ -51,6 +51,21 @@ def customer_list(*, user: User) -> QuerySet[Customer]:
     return customers.filter(owner__in=scope_users(user=user))
 
 
+def name_key(name: str) -> str:
+    """What makes two names the same to a reader: case and spacing ignored."""
+    return " ".join(name.split()).casefold()
+
+
+def customer_namesakes(*, user: User, name: str, exclude_pk: int | None = None) -> list[Customer]:
+    """Customers the user sees whose name matches `name` but for case and spacing."""
+    key = name_key(name)
+    if not key:
+        return []
+    longest = max(key.split(), key=len)
+    candidates = customer_list(user=user).filter(name__icontains=longest).exclude(pk=exclude_pk)
+    return [c for c in candidates.order_by("pk")[:50] if name_key(c.name) == key]
+
+
 def customer_get_for_user(*, user: User, pk: int, for_write: bool = False) -> Customer:
     customer = get_object_or_404(customer_list(user=user), pk=pk)  # 404 outside scope
     if for_write and not can_edit_customer(user, customer):

@@ -44,6 +44,7 @@ from relationships.selectors import (
     contact_partnership,
     customer_get_for_user,
     customer_list_annotated,
+    customer_namesakes,
     customer_profile_sections,
     customer_timeline,
     org_chart,
@@ -157,6 +158,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         sections=customer_profile_sections(customer=customer),
         pain_point_count=customer.pain_points.count(),
         contact_count=customer.contacts.filter(is_active=True).count(),
+        namesakes=customer_namesakes(user=request.user, name=customer.name, exclude_pk=customer.pk),
     )
 
 

@@ -33,7 +33,12 @@ class TotalsSerializer(serializers.Serializer):
 
 class DealSerializer(serializers.ModelSerializer):
     state = serializers.CharField(read_only=True)
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0)
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="What looks wrong but is allowed, e.g. an open deal expected to close in the past.",
+    )
     updated_at = version_field()
 
     class Meta:
@@ -74,6 +79,7 @@ class DealSerializer(serializers.ModelSerializer):
             "auto_renew",
             "notice_days",
             "end_reason",
+            "warnings",
             "created_at",
             "updated_at",
         ]

@@ -109,16 +109,21 @@ def template_with_clauses(texts: dict | None = None) -> ContractTemplate:
 
 
 def version_for(deal: Deal, texts: dict | None = None) -> ContractVersion:
+    """A version with the texts' placeholders filled from the deal, as drafting does."""
+    from contracts.services import fill_placeholders, placeholder_values
+
+    values = placeholder_values(deal)
     version = ContractVersion.objects.create(
         deal=deal, number=deal.versions.count() + 1, created_by=deal.owner
     )
     for position, (topic, body) in enumerate((texts or GOOD_CLAUSES).items(), start=1):
+        text = fill_placeholders(body, values)
         ContractClause.objects.create(
             version=version,
             topic=topic,
             title=str(topic.label),
-            text=body,
-            standard_text=body,
+            text=text,
+            standard_text=text,
             position=position,
         )
     return version
@@ -133,6 +138,8 @@ def ready_deal(state: str, *, approval: str = ApprovalRequest.Status.APPROVED, *
         "solution_owner": solution,
         "delivery_owner": delivery,
         "acceptance_criteria": "Throughput of 40 m³/h for 72 hours.",
+        "delivery_place": "Plant 1, Shanghai",
+        "delivery_deadline": date(2026, 6, 30),
         "effective_date": date(2026, 1, 1),
         "term_end": date(2027, 1, 1),
         "prepayment_percent": Decimal("30"),

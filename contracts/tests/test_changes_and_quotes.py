@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from contracts.models import ApprovalStep, ChangeRequest, Deal, DealTransition, LineItem
 from contracts.services import (
@@ -98,10 +99,10 @@ def test_terms_freeze_after_negotiation(rep):
 def test_quotes_are_frozen_snapshots_and_the_accepted_one_becomes_the_line_items(rep):
     deal = ready_deal(Deal.State.BIDDING, owner=rep)
     deal.quotes.all().delete()
-    first = quote_create(deal=deal, acting_user=rep, valid_until=date(2026, 12, 1))
+    first = quote_create(deal=deal, acting_user=rep, valid_until=timezone.localdate() + timedelta(days=1))
     LineItemFactory(deal=deal, description="Extra", quantity=Decimal("1"), unit_price=Decimal("99.99"))
     deal_update(deal=deal, acting_user=rep, discount_percent=Decimal("5"))
-    second = quote_create(deal=deal, acting_user=rep, valid_until=date(2026, 12, 15))
+    second = quote_create(deal=deal, acting_user=rep, valid_until=timezone.localdate() + timedelta(days=15))
 
     assert (first.version, second.version) == (1, 2)
     assert len(first.snapshot["lines"]) == 1

@@ -1,5 +1,6 @@
 import io
 import time
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from contracts import pdf
 from contracts.documents import contract_document_request
 from contracts.models import ContractDocument, Deal
 from contracts.services import terms_snapshot
-from contracts.tests.factories import DealFactory, LineItemFactory, version_for
+from contracts.tests.factories import DealFactory, LineItemFactory, MilestoneFactory, version_for
 from crm_contracts.celery import app as celery_app
 from relationships.tests.factories import CustomerFactory
 
@@ -169,3 +170,27 @@ def test_documents_of_another_teams_deal_are_404(client, deal, outsider):
     client.force_login(outsider)
 
     assert client.get(reverse("contracts:document_download", args=[deal.pk, document.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", ["CN¥604,550.57", "12,500.00", "35,000.50", "Jun 30, 2026", "Payment terms (days): 30"]),
+        ("zh-hans", ["¥604,550.57", "12,500.00", "2026年6月30日"]),
+    ],
+)
+def test_pdf_numbers_money_and_dates_follow_the_contracts_language(deal, language, expected):
+    deal.delivery_deadline = date(2026, 6, 30)
+    deal.save()
+    MilestoneFactory(deal=deal, kind="payment", title="Advance", due_date=date(2026, 6, 30), amount=86000)
+
+    html = pdf.contract_html(deal.versions.get(), language=language)
+
+    for text in expected:
+        assert text in html
+    assert "86,000.00" in html
+    assert "86000.00" not in html
+    assert "40.000" not in html  # quantities without padding zeros
+    assert "days of invoice" not in html  # the clauses set the payment trigger, not the layout
+    assert ".." not in html.replace("...", "")

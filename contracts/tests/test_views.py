@@ -165,13 +165,15 @@ def test_approval_inbox_lists_steps_and_a_decision_moves_the_deal(client, rep, m
 
 
 def test_quote_print_and_compare_pages(rep_client, rep):
-    from datetime import date
+    from datetime import timedelta
+
+    from django.utils import timezone
 
     from contracts.services import quote_create
 
     deal = ready_deal(Deal.State.BIDDING, owner=rep)
-    q1 = quote_create(deal=deal, acting_user=rep, valid_until=date(2026, 12, 1))
-    quote_create(deal=deal, acting_user=rep, valid_until=date(2026, 12, 2))
+    q1 = quote_create(deal=deal, acting_user=rep, valid_until=timezone.localdate() + timedelta(days=1))
+    quote_create(deal=deal, acting_user=rep, valid_until=timezone.localdate() + timedelta(days=2))
 
     assert rep_client.get(reverse("contracts:quote_print", args=[deal.pk, q1.pk])).status_code == 200
     compare = rep_client.get(reverse("contracts:quote_compare", args=[deal.pk]))

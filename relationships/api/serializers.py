@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.locking import version_field
@@ -13,10 +14,19 @@ from relationships.models import (
     Relationship,
     StageChange,
 )
+from relationships.selectors import customer_namesakes
+
+
+class NamesakeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
 
 
 class CustomerSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    possible_duplicates = serializers.SerializerMethodField(
+        help_text="Customers you see with the same name but for case and spacing (a warning, not an error)."
+    )
     updated_at = version_field()
 
     class Meta:
@@ -35,6 +45,14 @@ class CustomerSerializer(serializers.ModelSerializer):
                 {"weight_brand": "The technical, commercial and brand weights must add up to 100."}
             )
         return attrs
+
+    @extend_schema_field(NamesakeSerializer(many=True))
+    def get_possible_duplicates(self, customer: Customer) -> list[dict]:
+        request = self.context.get("request")
+        if request is None or isinstance(self.parent, serializers.ListSerializer):
+            return []  # one query per row would be too many for a list
+        namesakes = customer_namesakes(user=request.user, name=customer.name, exclude_pk=customer.pk)
+        return [{"id": c.pk, "name": c.name} for c in namesakes]
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):

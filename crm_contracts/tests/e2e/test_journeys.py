@@ -190,6 +190,8 @@ def test_rep_takes_a_deal_from_lead_to_approval_fixing_a_flagged_clause(
     _save(page)
     page.goto(f"{base}/terms/edit/")
     page.fill("#id_discount_percent", "3")
+    # the template's acceptance clause reads it: left blank, submission is refused
+    page.fill("#id_acceptance_criteria", "72-hour trial run at rated flow")
     _save(page)
     page.goto(f"{base}/quotes/new/")
     page.fill("#id_valid_until", "2027-01-31")
