@@ -20,3 +20,11 @@ def owner_in_scope(user: User, owner: User) -> bool:
     if user.has_role(Role.SALES_MANAGER):
         return owner.department.path.startswith(user.department.path)
     return owner.department_id == user.department_id
+
+
+def can_work_on(user: User, owner: User, team_ids: tuple[int | None, ...] = ()) -> bool:
+    """Work on a record owned by `owner` that names a team (a deal and its iron
+    triangle): admin, the team itself, and sales staff whose scope holds the owner."""
+    if user.has_role(Role.ADMIN) or user.pk in team_ids:
+        return True
+    return user.has_role(Role.SALES_REP, Role.SALES_MANAGER) and owner_in_scope(user, owner)

@@ -12,15 +12,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from accounts.models import User
-from accounts.permissions import owner_in_scope
+from accounts.permissions import can_work_on, owner_in_scope
 from accounts.roles import Role
 
 if TYPE_CHECKING:
     from contracts.models import ApprovalStep, ContractAttachment, Deal
 
 
+def team_ids(deal: Deal) -> tuple[int | None, ...]:
+    return (deal.owner_id, deal.solution_owner_id, deal.delivery_owner_id)
+
+
 def is_team_member(user: User, deal: Deal) -> bool:
-    return user.pk in (deal.owner_id, deal.solution_owner_id, deal.delivery_owner_id)
+    return user.pk in team_ids(deal)
 
 
 def can_view_deal(user: User, deal: Deal) -> bool:
@@ -35,9 +39,7 @@ def can_create_deal(user: User) -> bool:
 
 def can_work_deal(user: User, deal: Deal) -> bool:
     """Edit the deal and take its everyday transitions."""
-    if user.has_role(Role.ADMIN) or is_team_member(user, deal):
-        return True
-    return user.has_role(Role.SALES_REP, Role.SALES_MANAGER) and owner_in_scope(user, deal.owner)
+    return can_work_on(user, deal.owner, team_ids(deal))
 
 
 def can_manage_deal(user: User, deal: Deal) -> bool:

@@ -7,7 +7,7 @@ Finance and legal read relationships but never change them.
 from __future__ import annotations
 
 from accounts.models import User
-from accounts.permissions import owner_in_scope
+from accounts.permissions import can_work_on, owner_in_scope
 from accounts.roles import Role
 from relationships.models import Customer
 
@@ -42,3 +42,12 @@ def can_import_customers(user: User) -> bool:
     """Spreadsheet imports of customers and contacts: whoever creates customers;
     each row is then checked like a single edit (scope, owner)."""
     return can_create_customer(user)
+
+
+def can_set_buying_roles(user: User, deal) -> bool:  # noqa: ANN001 - contracts.Deal, an app above this one
+    """Buying roles belong to one deal: whoever works on the deal sets them, also
+    at a customer another team owns; and whoever edits the customer."""
+    if not user.is_active:
+        return False
+    team = (deal.owner_id, deal.solution_owner_id, deal.delivery_owner_id)
+    return can_work_on(user, deal.owner, team) or can_edit_customer(user, deal.customer)

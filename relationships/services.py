@@ -28,6 +28,7 @@ from relationships.permissions import (
     can_create_customer,
     can_edit_customer,
     can_reassign_customer,
+    can_set_buying_roles,
 )
 
 
@@ -186,7 +187,8 @@ def org_unit_delete(*, unit: OrgUnit, acting_user: User) -> None:
 
 @transaction.atomic
 def buying_role_save(*, role: BuyingRole, acting_user: User) -> BuyingRole:
-    _require_edit(acting_user, role.contact.customer)
+    if not can_set_buying_roles(acting_user, role.deal):
+        raise PermissionDenied
     existing = BuyingRole.objects.filter(deal_id=role.deal_id, contact_id=role.contact_id, role=role.role)
     if role.pk is None and (found := existing.first()) is not None:
         # The same person in the same role again: update attitude and influence.
@@ -197,7 +199,8 @@ def buying_role_save(*, role: BuyingRole, acting_user: User) -> BuyingRole:
 
 @transaction.atomic
 def buying_role_remove(*, role: BuyingRole, acting_user: User) -> None:
-    _require_edit(acting_user, role.contact.customer)
+    if not can_set_buying_roles(acting_user, role.deal):
+        raise PermissionDenied
     role.delete()
 
 

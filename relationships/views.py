@@ -38,6 +38,7 @@ from relationships.permissions import (
     can_create_customer,
     can_edit_customer,
     can_import_customers,
+    can_set_buying_roles,
 )
 from relationships.resources import ContactResource, CustomerResource
 from relationships.selectors import (
@@ -178,6 +179,7 @@ def org_chart_view(request: HttpRequest, pk: int) -> HttpResponse:
         "deal": deal,
         "coverage": coverage_for_deals([deal]).get(deal.pk) if deal else None,
         "role_form": BuyingRoleForm(deal=deal, contacts=chart.contacts) if deal else None,
+        "can_set_roles": deal is not None and can_set_buying_roles(request.user, deal),
     }
     if request.headers.get("HX-Request"):
         return render(request, "relationships/_org_chart.html", {"customer": customer, **context})
@@ -393,7 +395,7 @@ def need_delete(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def buying_role_add(request: HttpRequest, pk: int, deal_pk: int) -> HttpResponse:
-    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    customer = customer_get_for_user(user=request.user, pk=pk)  # the service checks the deal's team
     deal = get_object_or_404(customer_deals(user=request.user, customer=customer), pk=deal_pk)
     form = BuyingRoleForm(request.POST, deal=deal)
     if form.is_valid():
@@ -410,8 +412,11 @@ def buying_role_add(request: HttpRequest, pk: int, deal_pk: int) -> HttpResponse
 @require_POST
 @login_required
 def buying_role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
-    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
-    role = get_object_or_404(BuyingRole.objects.filter(contact__customer=customer), pk=role_pk)
+    customer = customer_get_for_user(user=request.user, pk=pk)  # the service checks the deal's team
+    deals = customer_deals(user=request.user, customer=customer)
+    role = get_object_or_404(
+        BuyingRole.objects.filter(contact__customer=customer, deal__in=deals), pk=role_pk
+    )
     services.buying_role_remove(role=role, acting_user=request.user)
     messages.success(request, _("Buying role removed."))
     return redirect(reverse("relationships:org_chart", args=[pk]) + f"?deal={role.deal_id}")
