@@ -76,6 +76,15 @@ def can_decide_step(user: User, step: ApprovalStep) -> bool:
     return user.pk in approver_ids and user.pk not in decided
 
 
+def step_decided_for(user: User, step: ApprovalStep) -> bool:
+    """An approver of the step whose decision is no longer open: they decided,
+    or the step was decided (by another approver, or rejected)."""
+    if user.pk not in {u.pk for u in step.approvers.all()}:
+        return False
+    decided = {d.approver_id for d in step.decisions.all()}
+    return user.pk in decided or step.status in (step.Status.APPROVED, step.Status.REJECTED)
+
+
 def is_system(user: User, deal: Deal) -> bool:
     """Transitions only the approval chain takes, never a person directly."""
     return False

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -226,11 +227,15 @@ class CoachAssessmentForm(StyledFormMixin, forms.ModelForm):
 
 
 class RelationshipStageForm(StyledFormMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("Our person"), queryset=User.objects.filter(is_active=True))
+    user = forms.ModelChoiceField(label=_("Our person"), queryset=User.objects.none())
     stage = forms.TypedChoiceField(label=_("Stage"), choices=Stage.choices, coerce=int)
     type = forms.ChoiceField(label=_("Type"), choices=Relationship._meta.get_field("type").choices)
     changed_on = forms.DateField(label=_("Date"), widget=DATE, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, people: QuerySet[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
 
 
 class InteractionForm(StyledFormMixin, forms.ModelForm):
@@ -296,13 +301,13 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
             "fab_value": _("Lead with value and benefit, not features."),
         }
 
-    def __init__(self, *args, customer: Customer, deals, **kwargs) -> None:  # noqa: ANN001
+    def __init__(self, *args, customer: Customer, deals, people: QuerySet[User], **kwargs) -> None:  # noqa: ANN001
         super().__init__(*args, **kwargs)
         self.instance.customer = customer
         self.fields["contacts"].queryset = customer.contacts.filter(is_active=True)
         self.fields["deal"].queryset = deals
-        self.fields["participants"].queryset = User.objects.filter(is_active=True)
-        self.fields["next_step_owner"].queryset = User.objects.filter(is_active=True)
+        self.fields["participants"].queryset = people
+        self.fields["next_step_owner"].queryset = people
 
     def grouped(self) -> list:
         return [(title, [self[name] for name in names]) for title, names in self.fieldsets]

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import scope_users
+from accounts.models import User
+from accounts.selectors import assignable_users, scope_users
 from crm_contracts.exports import export_response
 from crm_contracts.history import history_entries
 from crm_contracts.imports import ImportSpec, import_page
@@ -53,6 +54,11 @@ from relationships.selectors import (
 )
 
 FORM_TEMPLATE = "relationships/form.html"
+
+
+def _people(request: HttpRequest) -> QuerySet[User]:
+    """Whom the user may name as our person, participant or next-step owner."""
+    return assignable_users(user=request.user)
 
 
 def _form_page(request: HttpRequest, form: BaseForm, **kwargs) -> HttpResponse:
@@ -328,7 +334,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "needs": contact.needs.all(),
             "partnership": contact_partnership(contact=contact),
             "timeline": customer_timeline(customer=contact.customer, contact=contact)[:50],
-            "stage_form": RelationshipStageForm(initial={"user": request.user.pk}),
+            "stage_form": RelationshipStageForm(initial={"user": request.user.pk}, people=_people(request)),
             "need_form": ContactNeedForm(),
             "history": history_entries(contact, limit=20),
         },
@@ -355,7 +361,7 @@ def coach_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def relationship_stage(request: HttpRequest, pk: int) -> HttpResponse:
     contact = contact_get_for_user(user=request.user, pk=pk, for_write=True)
-    form = RelationshipStageForm(request.POST)
+    form = RelationshipStageForm(request.POST, people=_people(request))
     if form.is_valid():
         services.relationship_set_stage(contact=contact, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Relationship stage recorded."))
@@ -439,6 +445,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         customer=customer,
         deals=customer_deals(user=request.user, customer=customer),
+        people=_people(request),
         initial={"participants": [request.user.pk], "deal": request.GET.get("deal")},
     )
     return _form_page(

@@ -658,3 +658,20 @@ def test_permission_matrix(client, users, surface, resource, action, role, expec
         response = getattr(api, call.method)(url, data, **kwargs)
 
     assert outcome(response, row, world, marker) == expected, getattr(response, "data", None)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_menu_entry_opens_for_the_role_it_is_shown_to(client, users, role):  # noqa: ANN001
+    from crm_contracts.navigation import navigation
+
+    client.force_login(users[role])
+    request = client.get("/").wsgi_request
+    urls = [item["url"] for item in navigation(request)["nav_items"] if item["url"]]
+
+    assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 200)
+
+
+def test_legal_is_not_offered_finance(client, users):  # noqa: ANN001
+    client.force_login(users["legal"])
+
+    assert "/finance/" not in client.get("/").content.decode()
