@@ -330,7 +330,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("assessed_by")
             .first(),
             "relationships": relationships,
-            "roles": contact.buying_roles.select_related("deal"),
+            # Only the deals the viewer sees: a contact plays roles on other teams' deals too.
+            "roles": contact.buying_roles.filter(
+                deal__in=customer_deals(user=request.user, customer=contact.customer)
+            ).select_related("deal"),
             "needs": contact.needs.all(),
             "partnership": contact_partnership(contact=contact),
             "timeline": customer_timeline(customer=contact.customer, contact=contact)[:50],

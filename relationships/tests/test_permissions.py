@@ -190,3 +190,22 @@ def test_outsider_to_the_deal_still_does_not_see_the_customer(
     client.force_login(stranger)
 
     assert client.get(reverse("relationships:customer_detail", args=[north_customer.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_contacts_page_lists_buying_roles_only_on_deals_the_viewer_sees(
+    client, rep, outsider, north_customer, east_deal_at_north_customer
+):
+    from contracts.tests.factories import DealFactory
+    from relationships.tests.factories import BuyingRoleFactory
+
+    contact = ContactFactory(customer=north_customer)
+    secret = DealFactory(owner=outsider, customer=north_customer, name="Secret northern bid")
+    BuyingRoleFactory(deal=secret, contact=contact)
+    BuyingRoleFactory(deal=east_deal_at_north_customer, contact=contact)
+    client.force_login(rep)
+
+    html = client.get(reverse("relationships:contact_detail", args=[contact.pk])).content.decode()
+
+    assert east_deal_at_north_customer.name in html
+    assert "Secret northern bid" not in html
