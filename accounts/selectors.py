@@ -3,6 +3,8 @@ on `scope_users`: a record owned by one of these users is in scope."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 
 from accounts.models import Department, User
@@ -31,6 +33,16 @@ def scope_users(*, user: User) -> QuerySet[User]:
         return User.objects.all()
     departments = scope_departments(user=user)
     return User.objects.filter(Q(pk=user.pk) | Q(department__in=departments))
+
+
+def assignable_users(*, user: User, keep: Iterable[int | None] = ()) -> QuerySet[User]:
+    """The people `user` may name on a record — owner, next-step owner,
+    participant, team member, our person: the active users of their scope, plus
+    `keep` (those the record or its deal already names, so an untouched field
+    stays valid). The choices of every related-user field; the services check
+    the same rule (accounts.permissions.check_assignable)."""
+    kept = [pk for pk in keep if pk]
+    return User.objects.filter(Q(pk__in=scope_users(user=user).filter(is_active=True)) | Q(pk__in=kept))
 
 
 def department_colleagues(*, user: User) -> QuerySet[User]:

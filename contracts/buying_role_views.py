@@ -22,7 +22,7 @@ from relationships.selectors import customer_get_for_user
 @require_POST
 @login_required
 def buying_role_add(request: HttpRequest, pk: int, deal_pk: int) -> HttpResponse:
-    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
+    customer = customer_get_for_user(user=request.user, pk=pk)  # the service checks the deal's team
     deal = get_object_or_404(customer_deals(user=request.user, customer=customer), pk=deal_pk)
     form = BuyingRoleForm(request.POST, deal=deal)
     if form.is_valid():
@@ -39,8 +39,11 @@ def buying_role_add(request: HttpRequest, pk: int, deal_pk: int) -> HttpResponse
 @require_POST
 @login_required
 def buying_role_remove(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
-    customer = customer_get_for_user(user=request.user, pk=pk, for_write=True)
-    role = get_object_or_404(BuyingRole.objects.filter(contact__customer=customer), pk=role_pk)
+    customer = customer_get_for_user(user=request.user, pk=pk)  # the service checks the deal's team
+    deals = customer_deals(user=request.user, customer=customer)
+    role = get_object_or_404(
+        BuyingRole.objects.filter(contact__customer=customer, deal__in=deals), pk=role_pk
+    )
     services.buying_role_remove(role=role, acting_user=request.user)
     messages.success(request, _("Buying role removed."))
     return redirect(reverse("relationships:org_chart", args=[pk]) + f"?deal={role.deal_id}")

@@ -1,6 +1,6 @@
 """Buying roles: who plays which of the six roles on a deal (DOMAIN.md §1.6).
-Writes and reads; the permission is the customer's, as the roles map the
-client's people."""
+Writes and reads; whoever works on the deal or edits the customer sets them
+(contracts.permissions.can_set_buying_roles)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from contracts.models import BuyingRole, Deal
-from relationships.models import Contact, Customer
-from relationships.permissions import can_edit_customer
+from contracts.permissions import can_set_buying_roles
+from relationships.models import Contact
 
 
-def _require_edit(user: User, customer: Customer) -> None:
-    if not can_edit_customer(user, customer):
+def _require_roles(user: User, deal: Deal) -> None:
+    if not can_set_buying_roles(user, deal):
         raise PermissionDenied
 
 
@@ -27,7 +27,7 @@ def _save(role: BuyingRole) -> BuyingRole:
 
 @transaction.atomic
 def buying_role_save(*, role: BuyingRole, acting_user: User) -> BuyingRole:
-    _require_edit(acting_user, role.contact.customer)
+    _require_roles(acting_user, role.deal)
     existing = BuyingRole.objects.filter(deal_id=role.deal_id, contact_id=role.contact_id, role=role.role)
     if role.pk is None and (found := existing.first()) is not None:
         # The same person in the same role again: update attitude and influence.
@@ -38,7 +38,7 @@ def buying_role_save(*, role: BuyingRole, acting_user: User) -> BuyingRole:
 
 @transaction.atomic
 def buying_role_remove(*, role: BuyingRole, acting_user: User) -> None:
-    _require_edit(acting_user, role.contact.customer)
+    _require_roles(acting_user, role.deal)
     role.delete()
 
 

@@ -342,8 +342,10 @@ def _deal(users, customer, number, name, owner, state, contract_type, lines, tem
     north = owner.username.endswith(".north")
     manager = users["manager.north" if north else "manager"]
     today = timezone.localdate()
+    # The director staffs the iron triangle across both teams: a rep may name only their own scope.
     deal = services.deal_create(
-        acting_user=owner,
+        acting_user=users["director"],
+        owner=owner,
         number=number,
         name=name,
         customer=customer,

@@ -12,15 +12,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from accounts.models import User
-from accounts.permissions import owner_in_scope
+from accounts.permissions import can_work_on, owner_in_scope
 from accounts.roles import Role
+from relationships.permissions import can_edit_customer
 
 if TYPE_CHECKING:
     from contracts.models import ApprovalStep, ContractAttachment, Deal
 
 
+def team_ids(deal: Deal) -> tuple[int | None, ...]:
+    return (deal.owner_id, deal.solution_owner_id, deal.delivery_owner_id)
+
+
 def is_team_member(user: User, deal: Deal) -> bool:
-    return user.pk in (deal.owner_id, deal.solution_owner_id, deal.delivery_owner_id)
+    return user.pk in team_ids(deal)
 
 
 def can_view_deal(user: User, deal: Deal) -> bool:
@@ -35,9 +40,15 @@ def can_create_deal(user: User) -> bool:
 
 def can_work_deal(user: User, deal: Deal) -> bool:
     """Edit the deal and take its everyday transitions."""
-    if user.has_role(Role.ADMIN) or is_team_member(user, deal):
-        return True
-    return user.has_role(Role.SALES_REP, Role.SALES_MANAGER) and owner_in_scope(user, deal.owner)
+    return can_work_on(user, deal.owner, team_ids(deal))
+
+
+def can_set_buying_roles(user: User, deal: Deal) -> bool:
+    """Buying roles belong to one deal: whoever works on the deal sets them, also
+    at a customer another team owns; and whoever edits the customer."""
+    if not user.is_active:
+        return False
+    return can_work_deal(user, deal) or can_edit_customer(user, deal.customer)
 
 
 def can_manage_deal(user: User, deal: Deal) -> bool:
@@ -72,6 +83,15 @@ def can_decide_step(user: User, step: ApprovalStep) -> bool:
     approver_ids = {u.pk for u in step.approvers.all()}
     decided = {d.approver_id for d in step.decisions.all()}
     return user.pk in approver_ids and user.pk not in decided
+
+
+def step_decided_for(user: User, step: ApprovalStep) -> bool:
+    """An approver of the step whose decision is no longer open: they decided,
+    or the step was decided (by another approver, or rejected)."""
+    if user.pk not in {u.pk for u in step.approvers.all()}:
+        return False
+    decided = {d.approver_id for d in step.decisions.all()}
+    return user.pk in decided or step.status in (step.Status.APPROVED, step.Status.REJECTED)
 
 
 def is_system(user: User, deal: Deal) -> bool:

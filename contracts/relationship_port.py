@@ -10,6 +10,7 @@ from contracts.buying_role_forms import BuyingRoleForm
 from contracts.buying_roles import contact_buying_roles, roles_by_contact
 from contracts.coverage import coverage_for_deals
 from contracts.models import Deal
+from contracts.permissions import can_set_buying_roles
 from contracts.selectors import deal_list
 from relationships.models import Contact, Customer
 from relationships.ports import ChartDeals, Panel
@@ -34,8 +35,12 @@ class ContractsDealProvider:
         coverage = coverage_for_deals([d for d in deals if d.is_open])
         return Panel("contracts/_customer_deals.html", {"deals": [(d, coverage.get(d.pk)) for d in deals]})
 
-    def contact_roles_panel(self, *, contact: Contact) -> Panel:
-        return Panel("contracts/_contact_roles.html", {"roles": contact_buying_roles(contact=contact)})
+    def contact_roles_panel(self, *, user: User, contact: Contact) -> Panel:
+        # Only the deals the viewer sees: a contact plays roles on other teams' deals too.
+        roles = contact_buying_roles(contact=contact).filter(
+            deal__in=customer_deals(user=user, customer=contact.customer)
+        )
+        return Panel("contracts/_contact_roles.html", {"roles": roles})
 
     def org_chart_deals(self, *, user: User, customer: Customer, requested: str | None) -> ChartDeals:
         deals = list(customer_deals(user=user, customer=customer))
@@ -48,12 +53,15 @@ class ContractsDealProvider:
             roles_by_contact=roles_by_contact(deal=deal) if deal else {},
         )
 
-    def org_chart_panel(self, *, customer: Customer, deal: Deal, contacts: list[Contact]) -> Panel:
+    def org_chart_panel(
+        self, *, user: User, customer: Customer, deal: Deal, contacts: list[Contact]
+    ) -> Panel:
         return Panel(
             "contracts/_org_chart_deal.html",
             {
                 "deal": deal,
                 "coverage": coverage_for_deals([deal]).get(deal.pk),
                 "role_form": BuyingRoleForm(deal=deal, contacts=contacts),
+                "can_set_roles": can_set_buying_roles(user, deal),
             },
         )

@@ -289,6 +289,14 @@ def approval_inbox(*, user: User) -> QuerySet[ApprovalStep]:
     )
 
 
+def approval_steps_of(*, user: User) -> QuerySet[ApprovalStep]:
+    """Every step the user is an approver of, decided or not: a second decision
+    on one is told "already decided" (409), not "not found"."""
+    return ApprovalStep.objects.filter(approvers=user).select_related(
+        "request__deal__customer", "request__change_request"
+    )
+
+
 def approval_history(*, deal: Deal) -> list[ApprovalRequest]:
     return list(
         deal.approval_requests.select_related("policy", "change_request").prefetch_related(

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from accounts.models import Department, Notification, User
+from accounts.permissions import check_assignable
 from accounts.roles import Role
 from accounts.services import Alert, alert_once
 from contracts import conditions as c
@@ -55,7 +56,7 @@ from contracts.models import (
 )
 from contracts.pricing import deal_totals
 from core import events, l10n
-from core.locking import ensure_unchanged
+from core.locking import conflict, ensure_unchanged
 from core.numbering import next_after, take_next
 
 
@@ -192,6 +193,8 @@ def deal_next_number() -> str:
 @transaction.atomic
 def deal_create(*, acting_user: User, **fields: Any) -> Deal:
     fields.setdefault("owner", acting_user)
+    fields.setdefault("number", deal_next_number())
+    check_assignable(acting_user, **{name: fields[name] for name in TEAM_FIELDS if name in fields})
     deal = Deal(**fields)
     _require(
         acting_user.has_role(Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN)
@@ -226,6 +229,8 @@ def deal_update(
     }
     if not deal.terms_editable and set(fields) - always:
         raise ValidationError(_("The terms are frozen in this state; raise a change request instead."))
+    # Whoever is on the team stays assignable to it; anyone new must be in the editor's scope.
+    check_assignable(acting_user, keep=p.team_ids(deal), **{n: fields[n] for n in TEAM_FIELDS if n in fields})
     for name, value in fields.items():
         setattr(deal, name, value)
     _full_save(deal)
@@ -383,11 +388,15 @@ def _line_from_snapshot(line: dict[str, Any]) -> dict[str, Any]:
 def milestone_create(*, deal: Deal, acting_user: User, **fields: Any) -> Milestone:
     _require(p.can_work_deal(acting_user, deal))
     fields.setdefault("owner", acting_user)
+    check_assignable(acting_user, keep=p.team_ids(deal), owner=fields["owner"])
     return _full_save(Milestone(deal=deal, **fields))
 
 
 def milestone_update(*, milestone: Milestone, acting_user: User, **fields: Any) -> Milestone:
     _require(p.can_work_deal(acting_user, milestone.deal))
+    if "owner" in fields:
+        keep = (*p.team_ids(milestone.deal), milestone.owner_id)
+        check_assignable(acting_user, keep=keep, owner=fields["owner"])
     for name, value in fields.items():
         setattr(milestone, name, value)
     return _full_save(milestone)
@@ -401,6 +410,7 @@ def milestone_complete(*, milestone: Milestone, acting_user: User, done_date: An
 
 def risk_item_create(*, deal: Deal, acting_user: User, **fields: Any) -> RiskItem:
     _require(p.can_work_deal(acting_user, deal))
+    check_assignable(acting_user, keep=p.team_ids(deal), owner=fields.get("owner"))
     return _full_save(RiskItem(deal=deal, **fields))
 
 
@@ -780,6 +790,8 @@ def approval_decide(
     # Lock the request: two approvers deciding at once must not both complete a step.
     request = ApprovalRequest.objects.select_for_update().get(pk=step.request_id)
     step = ApprovalStep.objects.prefetch_related("approvers", "decisions").get(pk=step.pk)
+    if p.step_decided_for(acting_user, step):
+        raise conflict(_("This step is already decided: decisions are final."))
     _require(p.can_decide_step(acting_user, step))
     if request.status != ApprovalRequest.Status.PENDING or (
         request.change_request_id is None and request.deal.state != Deal.State.PENDING_APPROVAL

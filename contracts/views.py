@@ -20,14 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.mail import mails_about
-from accounts.selectors import scope_users
+from accounts.selectors import assignable_users
 from contracts import attachments, forms, services
 from contracts import permissions as p
 from contracts.coverage import coverage_for_deals
 from contracts.documents import contract_document_request, signed_version
 from contracts.filters import DealFilter
 from contracts.models import (
-    ApprovalStep,
     CatalogueItem,
     ChangeRequest,
     Clause,
@@ -49,6 +48,7 @@ from contracts.resources import CatalogueItemResource, DealResource
 from contracts.selectors import (
     approval_history,
     approval_inbox,
+    approval_steps_of,
     attachment_list,
     concession_chart,
     concession_path,
@@ -63,6 +63,7 @@ from contracts.selectors import (
 from contracts.signing.views import signing_context
 from core.exports import export_response
 from core.imports import ImportSpec, import_page
+from core.locking import is_conflict
 from core.pages import apply_errors, form_page, pk_url
 from relationships.selectors import customer_list
 
@@ -115,8 +116,9 @@ def _changed(form: BaseForm) -> dict[str, Any]:
     }
 
 
-def _people(request: HttpRequest):  # noqa: ANN202
-    return scope_users(user=request.user).filter(is_active=True)
+def _people(request: HttpRequest, deal: Deal | None = None):  # noqa: ANN202
+    """Whom the user may name on a deal's record: their scope, and the deal's team."""
+    return assignable_users(user=request.user, keep=p.team_ids(deal) if deal else ())
 
 
 # --- Lists ---------------------------------------------------------------------
@@ -348,7 +350,7 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         instance=deal,
         customers=customer_list(user=request.user),
-        people=_people(request),
+        people=_people(request, deal),
     )
     return _form_page(
         request,
@@ -366,7 +368,7 @@ def deal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
-    form = forms.TeamForm(request.POST or None, instance=deal, people=_people(request))
+    form = forms.TeamForm(request.POST or None, instance=deal, people=_people(request, deal))
     return _form_page(
         request,
         form,
@@ -610,23 +612,23 @@ def approval_inbox_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def approval_decide(request: HttpRequest, step_pk: int) -> HttpResponse:
-    step = get_object_or_404(
-        ApprovalStep.objects.select_related("request__deal__customer", "request__change_request"),
-        pk=step_pk,
-        approvers=request.user,
-    )
+    step = get_object_or_404(approval_steps_of(user=request.user), pk=step_pk)
     deal = step.request.deal
     form = forms.DecisionForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.approval_decide(step=step, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
+            status = 409 if is_conflict(error) else 400
         except PermissionDenied:
             form.add_error(None, _("This step no longer waits for your decision."))
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("contracts:approval_inbox")
+    elif request.method == "POST":
+        status = 400
     latest = deal.versions.order_by("-number").first()
     context = {
         "step": step,
@@ -637,10 +639,9 @@ def approval_decide(request: HttpRequest, step_pk: int) -> HttpResponse:
         "version": latest,
         "non_standard": latest is not None and any(not cl.is_standard for cl in latest.clauses.all()),
         "history": approval_history(deal=deal),
+        "decided": p.step_decided_for(request.user, step),
     }
-    return render(
-        request, "contracts/approval_decide.html", context, status=400 if request.method == "POST" else 200
-    )
+    return render(request, "contracts/approval_decide.html", context, status=status)
 
 
 # --- Negotiation, changes, milestones, risks, playbook ------------------------------
@@ -730,7 +731,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.milestone_create,
         _("Milestone"),
         "milestones",
-        people=lambda r, d: _people(r),
+        people=lambda r, d: _people(r, d),
     )
 
 
@@ -753,7 +754,7 @@ def risk_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.risk_item_create,
         _("Risk or assumption"),
         "risks",
-        people=lambda r, d: _people(r),
+        people=lambda r, d: _people(r, d),
     )
 
 

@@ -34,6 +34,16 @@ def is_stale(error: ValidationError) -> bool:
     return any(item.code == "stale" for item in getattr(error, "error_list", ()))
 
 
+def conflict(message: str) -> ValidationError:
+    """A refusal because the record's state has moved on (e.g. a step already
+    decided): the client did nothing wrong in form, so the API answers 409."""
+    return ValidationError(message, code="conflict")
+
+
+def is_conflict(error: ValidationError) -> bool:
+    return any(item.code == "conflict" for item in getattr(error, "error_list", ()))
+
+
 class StaleVersion(APIException):
     """409 from the API: the record changed after the client read it. Clients
     protect an edit by sending back the `updated_at` they read; omitting it
@@ -51,6 +61,14 @@ def version_field() -> serializers.DateTimeField:
         help_text="The version read. Send it back with a change: if someone changed the record "
         "since, the change is refused with 409 instead of overwriting theirs.",
     )
+
+
+class Conflict(APIException):
+    """409 from the API: the request is well formed but the record's state refuses it."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_detail = _("This was already done.")
 
 
 STALE_RESPONSE = OpenApiResponse(

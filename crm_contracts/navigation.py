@@ -30,12 +30,20 @@ def _is_admin(user) -> bool:  # noqa: ANN001
     return user.has_role(Role.ADMIN)
 
 
+def _sees_money(user) -> bool:  # noqa: ANN001
+    from accounts.permissions import can_see_money
+
+    return can_see_money(user)
+
+
+# Each item's `visible` is the same predicate its view checks: the menu offers
+# only what opens (crm_contracts.tests.test_permission_matrix walks it per role).
 NAV_ITEMS = [
     NavItem(_("Home"), "home", "house"),
     NavItem(_("Customers"), "relationships:customer_list", "building"),
     NavItem(_("Deals"), "contracts:deal_list", "briefcase"),
     NavItem(_("Approvals"), "contracts:approval_inbox", "check2-square"),
-    NavItem(_("Finance"), "finance:overview", "cash-coin"),
+    NavItem(_("Finance"), "finance:overview", "cash-coin", visible=_sees_money),
     NavItem(_("Dashboards"), "dashboards:dashboard", "bar-chart-line"),
     NavItem(_("Webhooks"), "integrations:endpoint_list", "plug", visible=_is_admin),
 ]

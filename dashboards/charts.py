@@ -13,7 +13,7 @@ from dashboards.reports import Table
 
 
 def dashboard_charts(figures: dict) -> dict:
-    return {
+    charts = {
         "funnel": {
             "type": "bar",
             "horizontal": True,
@@ -29,14 +29,16 @@ def dashboard_charts(figures: dict) -> dict:
                 {"label": _("Weighted forecast"), "data": [str(row["weighted"]) for row in figures["forecast"]]},
             ],
         },
-        "ageing": {
-            "type": "bar",
-            "labels": [b["label"] for b in figures["receivables"]["buckets"]],
-            "datasets": [{"label": _("Outstanding (%(currency)s)") % {"currency": figures["currency"]},
-                          "data": [str(b["amount"]) for b in figures["receivables"]["buckets"]],
-                          "perBar": True}],
-        },
     }  # fmt: skip
+    if "receivables" in figures:  # only for who sees money
+        buckets = figures["receivables"]["buckets"]
+        charts["ageing"] = {
+            "type": "bar",
+            "labels": [b["label"] for b in buckets],
+            "datasets": [{"label": _("Outstanding (%(currency)s)") % {"currency": figures["currency"]},
+                          "data": [str(b["amount"]) for b in buckets], "perBar": True}],
+        }  # fmt: skip
+    return charts
 
 
 def report_chart(table: Table) -> dict:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.forms import StyledFormMixin
 from dashboards import selectors
-from dashboards.reports import DIMENSIONS, MEASURES, Basis, ReportSpec
+from dashboards.reports import DIMENSIONS, MEASURES, Basis, ReportSpec, measures_for
 from relationships.models import Customer
 
 
@@ -55,9 +55,10 @@ class ReportForm(DashboardFilterForm):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
         del self.fields["period"]
+        self.fields["measure"].choices = list(measures_for(user).items())
 
     def clean(self) -> dict:
         data = super().clean()

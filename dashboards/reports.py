@@ -38,6 +38,8 @@ from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from accounts.permissions import can_see_money
 from contracts.models import CatalogueItem, ContractType, Deal
 from contracts.pricing import HUNDRED
 from dashboards.selectors import MONEY, VALUE, money
@@ -100,6 +102,15 @@ MEASURES = {
     "outstanding": _("Outstanding"),
 }
 DEAL_ONLY_MEASURES = ("margin", "collected", "outstanding")
+# Made of invoices, payments and costs: only for who sees money (accounts.permissions.can_see_money).
+MONEY_MEASURES = ("margin", "collected", "outstanding")
+
+
+def measures_for(user: User) -> dict[str, Promise]:
+    """The measures `user` may report on."""
+    if can_see_money(user):
+        return dict(MEASURES)
+    return {code: label for code, label in MEASURES.items() if code not in MONEY_MEASURES}
 
 
 @dataclass(frozen=True)
@@ -190,16 +201,25 @@ def _group_keys(spec: ReportSpec) -> list[str]:
     return keys
 
 
-def aggregate(deals: QuerySet[Deal], spec: ReportSpec) -> list[dict]:
-    """One row per group: the dimension values and every measure. One query."""
+def aggregate(deals: QuerySet[Deal], spec: ReportSpec, *, with_money: bool = True) -> list[dict]:
+    """One row per group: the dimension values and every measure (without the
+    MONEY_MEASURES unless `with_money`). One query."""
     base = report_deals(deals, spec)
     if spec.by_category:
+        blank = dict.fromkeys(MONEY_MEASURES) if with_money else {}
         return [
-            {**row, "value": money(row["value"]), "margin": None, "collected": None, "outstanding": None}
+            {**row, "value": money(row["value"]), **blank}
             for row in base.filter(line_items__isnull=False)
             .order_by()
             .values(*_group_keys(spec))
             .annotate(count=Count("pk", distinct=True), value=Sum(LINE_VALUE))
+        ]
+    if not with_money:
+        return [
+            {**row, "value": money(row["value"])}
+            for row in base.order_by()
+            .values(*_group_keys(spec))
+            .annotate(count=Count("pk"), value=Sum(VALUE))
         ]
     rows = (
         base.annotate(**_deal_measures())

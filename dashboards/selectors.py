@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+from accounts.permissions import can_see_money
 from accounts.roles import Role
 from accounts.selectors import scope_departments, scope_users
 from contracts.coverage import coverage_for_deals
@@ -501,11 +502,12 @@ def largest_concessions(deals: QuerySet[Deal], *, today: date, limit: int = LIST
 
 
 def dashboard_figures(*, user: User, filters: Filters) -> dict:
-    """Every cacheable figure of the dashboard (all but the approval inbox)."""
+    """Every cacheable figure of the dashboard (all but the approval inbox);
+    the receivables only for who sees money."""
     deals = dashboard_deals(user=user, filters=filters)
     start, end = filters.bounds
     today = filters.day
-    return {
+    figures = {
         "currency": BASE_CURRENCY,
         "period": {"start": start, "end": end},
         "funnel": pipeline_funnel(deals),
@@ -514,8 +516,10 @@ def dashboard_figures(*, user: User, filters: Filters) -> dict:
         "signed": signed_vs_target(
             deals, departments=target_departments(user=user, filters=filters), start=start, end=end
         ),
-        "receivables": receivables_ageing(user=user, deals=deals, as_of=today),
         "milestones": milestone_alerts(deals, today=today),
         "coverage": coverage_heatmap(deals),
         "concessions": largest_concessions(deals, today=today),
     }
+    if can_see_money(user):  # receivables are finance's, like the invoices behind them
+        figures["receivables"] = receivables_ageing(user=user, deals=deals, as_of=today)
+    return figures

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from accounts.models import Department, User
+from accounts.permissions import can_see_money
 from contracts.models import BuyingRole, Deal
 from core.cache import cached
 from dashboards import charts, exports, reports, selectors
@@ -50,7 +51,8 @@ def report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.GET or None, user=request.user)
     spec = form.spec()
     deals = selectors.dashboard_deals(user=request.user, filters=form.filters())
-    table = reports.build_table(reports.aggregate(deals, spec), spec)
+    rows = reports.aggregate(deals, spec, with_money=can_see_money(request.user))
+    table = reports.build_table(rows, spec)
     export = request.GET.get("export")
     if export == "csv":
         return exports.csv_response(table, "report")

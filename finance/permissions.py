@@ -2,7 +2,8 @@
 
 Finance (and admin) read and write all money. Sales reps and managers read
 the money of the deals they may see (contracts.selectors.deal_list), nothing
-else. Legal has no finance access.
+else. Legal has no finance access. Who sees money at all is one rule:
+accounts.permissions.can_see_money.
 """
 
 from __future__ import annotations
@@ -14,12 +15,6 @@ from finance.models import WriteOff
 
 def can_write_money(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.FINANCE, Role.ADMIN)
-
-
-def can_view_money(user: User) -> bool:
-    return user.is_authenticated and user.has_role(
-        Role.FINANCE, Role.ADMIN, Role.SALES_REP, Role.SALES_MANAGER
-    )
 
 
 def sees_all_money(user: User) -> bool:

@@ -43,6 +43,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.permissions import can_see_money
 from contracts.models import Deal, Milestone
 from contracts.pricing import HUNDRED, cents, deal_totals
 from contracts.selectors import deal_list
@@ -70,6 +71,8 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 def invoice_list(*, user: User) -> QuerySet[Invoice]:
     """Invoices the user may see: all for finance and admin; else those of visible deals."""
     invoices = Invoice.objects.select_related("counterparty", "deal", "series", "credited_invoice")
+    if not can_see_money(user):  # payments, allocations and write-offs follow the invoices
+        return invoices.none()
     if sees_all_money(user):
         return invoices
     return invoices.filter(deal__in=deal_list(user=user).values("pk"))
@@ -113,6 +116,8 @@ def write_off_list(*, user: User) -> QuerySet[WriteOff]:
 
 def cost_entry_list(*, user: User) -> QuerySet[CostEntry]:
     entries = CostEntry.objects.select_related("deal", "created_by")
+    if not can_see_money(user):
+        return entries.none()
     if sees_all_money(user):
         return entries
     return entries.filter(deal__in=deal_list(user=user).values("pk"))

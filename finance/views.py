@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import can_see_money
 from contracts.pdf import html_to_pdf
 from contracts.selectors import deal_list
 from core.exports import export_response
@@ -37,7 +38,7 @@ from finance.forms import (
     WriteOffForm,
 )
 from finance.models import BASE_CURRENCY, CostCategory, Direction
-from finance.permissions import can_decide_write_off, can_view_money, can_write_money
+from finance.permissions import can_decide_write_off, can_write_money
 from finance.resources import InvoiceResource, OpeningReceivableResource, PaymentResource
 from relationships.selectors import customer_list
 
@@ -45,7 +46,7 @@ PAGE_SIZE = 25
 
 
 def _viewer(request: HttpRequest) -> None:
-    if not can_view_money(request.user):
+    if not can_see_money(request.user):
         raise PermissionDenied
 
 

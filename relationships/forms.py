@@ -207,11 +207,15 @@ class CoachAssessmentForm(StyledFormMixin, forms.ModelForm):
 
 
 class RelationshipStageForm(StyledFormMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("Our person"), queryset=User.objects.filter(is_active=True))
+    user = forms.ModelChoiceField(label=_("Our person"), queryset=User.objects.none())
     stage = forms.TypedChoiceField(label=_("Stage"), choices=Stage.choices, coerce=int)
     type = forms.ChoiceField(label=_("Type"), choices=Relationship._meta.get_field("type").choices)
     changed_on = forms.DateField(label=_("Date"), widget=DATE, required=False)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, people: QuerySet[User], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
 
 
 class InteractionForm(StyledFormMixin, forms.ModelForm):
@@ -277,7 +281,9 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
             "fab_value": _("Lead with value and benefit, not features."),
         }
 
-    def __init__(self, *args, customer: Customer, deals: QuerySet | None, **kwargs) -> None:
+    def __init__(
+        self, *args, customer: Customer, deals: QuerySet | None, people: QuerySet[User], **kwargs
+    ) -> None:
         """`deals`: the deals the interaction may name (relationships.ports); None: no deal field."""
         super().__init__(*args, **kwargs)
         self.instance.customer = customer
@@ -286,8 +292,8 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
             del self.fields["deal"]
         else:
             self.fields["deal"].queryset = deals
-        self.fields["participants"].queryset = User.objects.filter(is_active=True)
-        self.fields["next_step_owner"].queryset = User.objects.filter(is_active=True)
+        self.fields["participants"].queryset = people
+        self.fields["next_step_owner"].queryset = people
 
     def grouped(self) -> list:
         return [

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from accounts.models import User
+from accounts.roles import Role
+from accounts.selectors import scope_users
 from core.constraints import PythonCheckConstraintsMixin
 from core.currencies import CurrencyCodeField
 
@@ -52,6 +55,21 @@ class RelationshipType(models.TextChoices):
 class CustomerQuerySet(models.QuerySet):
     def active(self) -> CustomerQuerySet:
         return self.exclude(status=Customer.Status.ARCHIVED)
+
+    def visible_to(self, user: User) -> CustomerQuerySet:
+        """Customers `user` may see: owned within their scope, or the customer of
+        a deal they see — the same rule as contracts.selectors.deal_list (its
+        owner in their scope, or they are on its iron triangle), so whoever
+        opens a deal can open its customer and org chart. Everything for
+        admin, finance and legal. One subquery over deals, whatever the data."""
+        if user.has_role(Role.ADMIN, Role.FINANCE, Role.LEGAL):
+            return self
+        people = scope_users(user=user)
+        # The deals app sits above this one: reached through the reverse relation, not imported.
+        deals = self.model._meta.get_field("deals").related_model.objects.filter(
+            Q(owner__in=people) | Q(solution_owner=user) | Q(delivery_owner=user)
+        )
+        return self.filter(Q(owner__in=people) | Q(pk__in=deals.values("customer_id")))
 
 
 class Customer(PythonCheckConstraintsMixin, models.Model):

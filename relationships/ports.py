@@ -55,13 +55,13 @@ class DealProvider(Protocol):
     def customer_deals_panel(self, *, user: User, customer: Customer) -> Panel:
         """The customer overview's deals, with their relationship coverage."""
 
-    def contact_roles_panel(self, *, contact: Contact) -> Panel:
+    def contact_roles_panel(self, *, user: User, contact: Contact) -> Panel:
         """The contact page's roles on deals."""
 
     def org_chart_deals(self, *, user: User, customer: Customer, requested: str | None) -> ChartDeals:
         """`requested` is the page's ?deal= (None: not given, so the first open deal)."""
 
-    def org_chart_panel(self, *, customer: Customer, deal: Any, contacts: list[Contact]) -> Panel:  # noqa: ANN401
+    def org_chart_panel(self, *, user: User, customer: Customer, deal: Any, contacts: list[Contact]) -> Panel:  # noqa: ANN401
         """The selected deal's coverage and role form beside the chart."""
 
 

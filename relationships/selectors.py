@@ -24,8 +24,6 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from accounts.roles import Role
-from accounts.selectors import scope_users
 from core.pages import pk_url
 from relationships.models import (
     SOCIAL_STYLE_HINTS,
@@ -44,11 +42,8 @@ from relationships.ports import deal_provider
 
 
 def customer_list(*, user: User) -> QuerySet[Customer]:
-    """Customers the user may see: owned within their scope; all for admin, finance, legal."""
-    customers = Customer.objects.select_related("owner__department")
-    if user.has_role(Role.ADMIN, Role.FINANCE, Role.LEGAL):
-        return customers
-    return customers.filter(owner__in=scope_users(user=user))
+    """Customers the user may see (Customer.objects.visible_to: their scope's, and their deals')."""
+    return Customer.objects.visible_to(user).select_related("owner__department")
 
 
 def name_key(name: str) -> str:

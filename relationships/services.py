@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.permissions import check_assignable
 from core.locking import ensure_unchanged
 from relationships.models import (
     CoachAssessment,
@@ -204,6 +205,7 @@ def relationship_set_stage(
 ) -> Relationship:
     """Record where one of our people stands with a contact; every stage change is dated."""
     _require_edit(acting_user, contact.customer)
+    check_assignable(acting_user, user=user)
     relationship, created = Relationship.objects.select_for_update().get_or_create(
         user=user, contact=contact, defaults={"stage": stage}
     )
@@ -232,6 +234,12 @@ def interaction_save(
     *, interaction: Interaction, contacts: list[Contact], participants: list[User], acting_user: User
 ) -> Interaction:
     _require_edit(acting_user, interaction.customer)
+    check_assignable(
+        acting_user,
+        keep=_interaction_people(interaction),
+        next_step_owner=interaction.next_step_owner,
+        participants=participants,
+    )
     if any(c.customer_id != interaction.customer_id for c in contacts):
         raise ValidationError({"contacts": _("Every contact must work at this customer.")})
     if interaction.deal_id and interaction.deal.customer_id != interaction.customer_id:
@@ -244,6 +252,18 @@ def interaction_save(
     interaction.contacts.set(contacts)
     interaction.participants.set(participants or [acting_user])
     return interaction
+
+
+def _interaction_people(interaction: Interaction) -> set[int | None]:
+    """Who may stay named on an interaction: whoever it already names, and its deal's team."""
+    kept: set[int | None] = set()
+    if interaction.pk is not None:
+        saved = Interaction.objects.get(pk=interaction.pk)
+        kept = {saved.next_step_owner_id, *saved.participants.values_list("pk", flat=True)}
+    if interaction.deal_id:
+        deal = interaction.deal
+        kept |= {deal.owner_id, deal.solution_owner_id, deal.delivery_owner_id}
+    return kept
 
 
 @transaction.atomic

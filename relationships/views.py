@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.selectors import scope_users
+from accounts.models import User
+from accounts.selectors import assignable_users, scope_users
 from core.exports import export_response
 from core.history import history_entries
 from core.imports import ImportSpec, import_page
@@ -51,6 +52,11 @@ from relationships.selectors import (
 )
 
 FORM_TEMPLATE = "relationships/form.html"
+
+
+def _people(request: HttpRequest) -> QuerySet[User]:
+    """Whom the user may name as our person, participant or next-step owner."""
+    return assignable_users(user=request.user)
 
 
 def _form_page(request: HttpRequest, form: BaseForm, **kwargs) -> HttpResponse:
@@ -184,7 +190,9 @@ def org_chart_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     chart = org_chart(customer=customer, roles_by_contact=deals.roles_by_contact)
     panel = (
-        provider.org_chart_panel(customer=customer, deal=deals.deal, contacts=chart.contacts)
+        provider.org_chart_panel(
+            user=request.user, customer=customer, deal=deals.deal, contacts=chart.contacts
+        )
         if provider and deals.deal is not None
         else None
     )
@@ -334,12 +342,14 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relationships": relationships,
             **_panel(
                 "roles_panel",
-                provider.contact_roles_panel(contact=contact) if (provider := deal_provider()) else None,
+                provider.contact_roles_panel(user=request.user, contact=contact)
+                if (provider := deal_provider())
+                else None,
             ),
             "needs": contact.needs.all(),
             "partnership": contact_partnership(contact=contact),
             "timeline": customer_timeline(customer=contact.customer, contact=contact)[:50],
-            "stage_form": RelationshipStageForm(initial={"user": request.user.pk}),
+            "stage_form": RelationshipStageForm(initial={"user": request.user.pk}, people=_people(request)),
             "need_form": ContactNeedForm(),
             "history": history_entries(contact, limit=20),
         },
@@ -366,7 +376,7 @@ def coach_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def relationship_stage(request: HttpRequest, pk: int) -> HttpResponse:
     contact = contact_get_for_user(user=request.user, pk=pk, for_write=True)
-    form = RelationshipStageForm(request.POST)
+    form = RelationshipStageForm(request.POST, people=_people(request))
     if form.is_valid():
         services.relationship_set_stage(contact=contact, acting_user=request.user, **form.cleaned_data)
         messages.success(request, _("Relationship stage recorded."))
@@ -418,6 +428,7 @@ def interaction_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         customer=customer,
         deals=provider.customer_deals(user=request.user, customer=customer) if provider else None,
+        people=_people(request),
         initial={"participants": [request.user.pk], "deal": request.GET.get("deal")},
     )
     return _form_page(

@@ -19,7 +19,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.selectors import scope_users
+from accounts.selectors import assignable_users
 from contracts import attachments, services
 from contracts.api import serializers as s
 from contracts.filters import DealFilter
@@ -33,7 +33,8 @@ from contracts.models import (
     LineItem,
     Milestone,
 )
-from contracts.selectors import TRANSITION_NAMES, approval_inbox, deal_list
+from contracts.permissions import team_ids
+from contracts.selectors import TRANSITION_NAMES, approval_inbox, approval_steps_of, deal_list
 from core.api import run_service
 from core.locking import STALE_RESPONSE
 from relationships.selectors import customer_list
@@ -87,7 +88,8 @@ class DealViewSet(
             "partial_update",
         ):
             kwargs["customers"] = customer_list(user=self.request.user)
-            kwargs["people"] = scope_users(user=self.request.user)
+            deal = args[0] if args and isinstance(args[0], Deal) else None
+            kwargs["people"] = assignable_users(user=self.request.user, keep=team_ids(deal) if deal else ())
         return super().get_serializer(*args, **kwargs)
 
     def perform_create(self, serializer: s.DealSerializer) -> None:
@@ -199,9 +201,17 @@ class ApprovalViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[ApprovalStep]:
         if getattr(self, "swagger_fake_view", False):
             return ApprovalStep.objects.none()
+        if self.action == "decide":  # a step already decided is 409, not 404
+            return approval_steps_of(user=self.request.user)
         return approval_inbox(user=self.request.user).prefetch_related("approvers")
 
-    @extend_schema(request=s.ApprovalDecisionSerializer, responses={201: s.ApprovalDecisionSerializer})
+    @extend_schema(
+        request=s.ApprovalDecisionSerializer,
+        responses={
+            201: s.ApprovalDecisionSerializer,
+            409: OpenApiResponse(description="The step is already decided (by you, or finally)."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
         """Approve or reject (a rejection needs a comment). Decisions cannot be changed."""

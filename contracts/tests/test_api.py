@@ -158,6 +158,45 @@ def test_approvals_inbox_and_decide(rep, manager):
     assert Deal.objects.get(pk=deal.pk).state == Deal.State.NEGOTIATION
 
 
+def test_a_second_decision_on_a_step_is_409_already_decided(rep, manager, departments):
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+    from contracts.tests.factories import policy_with_steps
+
+    colleague = UserFactory(department=departments["east"], role=Role.SALES_MANAGER)
+    policy_with_steps({"users": [manager, colleague], "mode": "all"})
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    deal_transition(deal=deal, name="submit_for_approval", acting_user=rep)
+    step = deal.approval_requests.get(status="pending").steps.get(status="active")
+    url = reverse("api:approval-decide", args=[step.pk])
+    api = APIClient()
+    api.force_authenticate(manager)
+
+    first = api.post(url, {"outcome": "approve"}, format="json")
+    again = api.post(url, {"outcome": "approve"}, format="json")  # the step still waits for colleague
+    api.force_authenticate(colleague)
+    api.post(url, {"outcome": "approve"}, format="json")
+    api.force_authenticate(manager)
+    after_the_step = api.post(url, {"outcome": "reject", "comment": "Changed my mind"}, format="json")
+
+    assert first.status_code == 201
+    assert again.status_code == 409
+    assert "already" in again.json()["detail"]
+    assert after_the_step.status_code == 409
+
+
+def test_a_stranger_to_the_step_still_gets_404(rep, manager, teammate):
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    deal_transition(deal=deal, name="submit_for_approval", acting_user=rep)
+    step = deal.approval_requests.get(status="pending").steps.get(status="active")
+    api = APIClient()
+    api.force_authenticate(teammate)
+
+    response = api.post(reverse("api:approval-decide", args=[step.pk]), {"outcome": "approve"}, format="json")
+
+    assert response.status_code == 404
+
+
 def test_milestones_filter_open_and_complete(api, rep, django_assert_max_num_queries):
     deal = ready_deal(Deal.State.EXECUTING, owner=rep)
     for _ in range(10):

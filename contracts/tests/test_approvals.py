@@ -9,6 +9,7 @@ from contracts.models import ApprovalDecision, ApprovalRequest, ApprovalStep, De
 from contracts.selectors import approval_inbox
 from contracts.services import approval_decide, approval_policy_for, deal_transition
 from contracts.tests.factories import policy_with_steps, ready_deal, version_for
+from core.locking import is_conflict
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +86,9 @@ def test_only_an_approver_of_the_active_step_decides_and_only_once(rep, manager,
         approval_decide(step=request.steps.get(order=2), acting_user=outsider, outcome="approve")
     step = active_step(request)
     approval_decide(step=step, acting_user=manager, outcome="approve")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="already decided") as refused:
         approval_decide(step=step, acting_user=manager, outcome="approve")
+    assert is_conflict(refused.value)
 
 
 def test_decisions_are_immutable(rep, manager):

@@ -255,6 +255,24 @@ def test_the_decision_page_shows_the_deal_and_records_a_rejection(client, rep, m
     assert Deal.objects.get(pk=deal.pk).state == Deal.State.NEGOTIATION
 
 
+def test_the_decision_page_says_a_step_is_already_decided(client, rep, manager):
+    from contracts.services import deal_transition
+
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    deal_transition(deal=deal, name="submit_for_approval", acting_user=rep)
+    step = deal.approval_requests.get(status="pending").steps.get()
+    client.force_login(manager)
+    url = reverse("contracts:approval_decide", args=[step.pk])
+    client.post(url, {"outcome": "reject", "comment": "Prepayment too low"})
+
+    again = client.post(url, {"outcome": "approve", "comment": ""})
+    page = client.get(url).content.decode()
+
+    assert again.status_code == 409
+    assert "already decided" in again.content.decode()
+    assert "already decided" in page
+
+
 def test_legal_adds_a_non_template_clause_which_makes_the_contract_non_standard(client, legal, rep):
     deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
     client.force_login(legal)

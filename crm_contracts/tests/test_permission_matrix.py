@@ -10,7 +10,8 @@ Every object belongs to `rep` (East team) or to a deal `rep` owns. The actors:
 Outcomes: OK (done, or the page/form shown), EMPTY (a list that leaves the
 object out), 404 (outside the actor's scope: existence is not confirmed),
 403 (seen but not allowed), 405 (no such operation), 400 (the API's scoped
-choices refuse a parent outside the caller's scope: "does not exist").
+choices refuse a parent outside the caller's scope: "does not exist"; or a
+related user the caller may not assign), 409 (already done: a second decision).
 FOREIGN is 404 on a page nested under that parent and 400 in the API.
 A page that refuses a POST by redirecting with a message counts as 403: the
 `effect` of each write is checked in the database, not only the status.
@@ -146,6 +147,7 @@ MONEY_WRITE = (403, 403, 403, 403, 403, OK, 403, OK)
 LIBRARY_EDIT = (403, 403, 403, 403, 403, 403, OK, OK)
 LIBRARY_ONLY_PAGES = tuple(P(cell, 405) for cell in LIBRARY_EDIT)  # the API reads the library only
 EVERYONE = (OK,) * 8
+NO_MONEY_FOR_LEGAL = (OK, OK, OK, OK, OK, OK, EMPTY, OK)
 
 MATRIX: dict[tuple[str, str], Row] = {
     # --- relationships -------------------------------------------------------------------------
@@ -230,6 +232,33 @@ MATRIX: dict[tuple[str, str], Row] = {
         delete("/api/buying-roles/{buying_role}/"),
         RELATE,
         effect=gone(BuyingRole, "buying_role"),
+    ),
+    # A deal of rep's at a customer the North team owns: whoever sees the deal opens its
+    # customer and org chart, and its team sets the deal's buying roles.
+    ("deal's customer", "read"): Row(
+        get("/customers/{north_customer}/"), get("/api/customers/{north_customer}/"), EVERYONE, needs=("north_deal",)
+    ),
+    ("deal's customer", "read org chart"): Row(
+        get("/customers/{north_customer}/org-chart/?deal={north_deal}"), None, EVERYONE
+    ),
+    ("deal's customer", "update"): Row(
+        get("/customers/{north_customer}/edit/"),
+        patch("/api/customers/{north_customer}/", lambda w: {"notes": "Changed"}),
+        (403, 403, OK, 403, OK, 403, 403, OK),
+        needs=("north_deal",),
+    ),
+    ("deal's customer", "create buying role"): Row(
+        post(
+            "/customers/{north_customer}/deals/{north_deal}/roles/",
+            lambda w: {"contact": w.north_contact.pk, "role": BuyingRole.Role.ACCEPTOR, "attitude": "neutral",
+                       "influence": "medium"},
+        ),
+        post(
+            "/api/buying-roles/",
+            lambda w: {"deal": w.north_deal.pk, "contact": w.north_contact.pk, "role": BuyingRole.Role.ACCEPTOR},
+        ),
+        RELATE_NEW,
+        effect=created(BuyingRole, role=BuyingRole.Role.ACCEPTOR),
     ),
     ("interaction", "read"): Row(
         get("/customers/{customer}/timeline/"), get("/api/interactions/{interaction}/"), SEES
@@ -322,6 +351,21 @@ MATRIX: dict[tuple[str, str], Row] = {
         effect=refreshed("milestone", lambda m: m.done_date is not None),
     ),
     ("milestone", "delete"): Row(None, delete("/api/milestones/{milestone}/"), NO_SUCH),
+    # Related-user fields take only people the caller may assign (their scope, the deal's team).
+    ("milestone", "create owned by an outsider"): Row(
+        post(
+            "/deals/{deal}/milestones/new/",
+            lambda w: {"kind": Milestone.Kind.DELIVERY, "title": "Outsider's", "owner": w.users["outsider"].pk,
+                       "due_date": str(timezone.localdate() + timedelta(days=60))},
+        ),
+        post(
+            "/api/milestones/",
+            lambda w: {"deal": w.deal.pk, "kind": Milestone.Kind.DELIVERY, "title": "Outsider's",
+                       "owner": w.users["outsider"].pk, "due_date": str(timezone.localdate() + timedelta(days=60))},
+        ),
+        (400, 400, P(404, 400), 400, P(404, 400), 403, 403, OK),
+        effect=created(Milestone, title="Outsider's"),
+    ),
     # The step waits for `manager` only; an inbox is personal, so others see it empty.
     ("approval", "read inbox"): Row(
         get("/deals/approvals/"),
@@ -340,6 +384,12 @@ MATRIX: dict[tuple[str, str], Row] = {
         post("/api/approvals/{step}/decide/", lambda w: {"outcome": "approve", "comment": ""}),
         (404, 404, 404, OK, 404, 404, 404, 404),
         effect=created(ApprovalDecision),
+    ),
+    # `manager` decided already: a second decision is a conflict the client can tell apart.
+    ("approval", "decide again"): Row(
+        post("/deals/approvals/{decided_step}/", lambda w: {"outcome": "approve", "comment": ""}),
+        post("/api/approvals/{decided_step}/decide/", lambda w: {"outcome": "approve", "comment": ""}),
+        (404, 404, 404, 409, 404, 404, 404, 404),
     ),
     ("contract template", "read"): Row(
         get("/deals/library/"), get("/api/templates/{template}/"), EVERYONE
@@ -463,6 +513,19 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     # --- dashboards and notifications --------------------------------------------------------
     ("dashboard", "read"): Row(get("/dashboards/"), get("/api/dashboard/"), EVERYONE),
+    # Money is one rule (can_see_money): legal sees the pipeline, never receivables or collections.
+    ("dashboard receivables", "read page"): Row(
+        get("/dashboards/"), None, NO_MONEY_FOR_LEGAL, marker=lambda w: "chart-ageing", needs=("invoice",)
+    ),
+    ("dashboard receivables", "read api"): Row(
+        None, get("/api/dashboard/"), NO_MONEY_FOR_LEGAL, marker=lambda w: '"receivables"', needs=("invoice",)
+    ),
+    ("report money measure", "offered"): Row(
+        get("/dashboards/reports/?rows=owner"), None, NO_MONEY_FOR_LEGAL, marker=lambda w: 'value="outstanding"'
+    ),
+    ("report money measure", "read api"): Row(
+        None, get("/api/reports/?rows=owner&measure=outstanding"), (OK, OK, OK, OK, OK, OK, 400, OK)
+    ),
     ("notification", "read list"): Row(
         get("/accounts/notifications/"),
         None,
@@ -503,6 +566,18 @@ class World:
         return DealFactory(owner=self.rep, customer=self.customer, number="D-MATRIX")
 
     @cached_property
+    def north_customer(self) -> Customer:
+        return CustomerFactory(owner=self.users["outsider"], name="Northern Client")
+
+    @cached_property
+    def north_contact(self) -> Contact:
+        return ContactFactory(customer=self.north_customer, name="Northern Contact")
+
+    @cached_property
+    def north_deal(self) -> Deal:
+        return DealFactory(owner=self.rep, customer=self.north_customer, number="D-NORTH")
+
+    @cached_property
     def buying_role(self) -> BuyingRole:
         return BuyingRoleFactory(deal=self.deal, contact=self.contact)
 
@@ -527,6 +602,11 @@ class World:
         )
         step.approvers.set([self.users["manager"]])
         return step
+
+    @cached_property
+    def decided_step(self) -> ApprovalStep:
+        ApprovalDecision.objects.create(step=self.step, approver=self.users["manager"], outcome="approve")
+        return self.step
 
     @cached_property
     def template(self) -> Any:
@@ -605,7 +685,7 @@ def expected_for(cell: object, surface: str) -> object:
 
 def outcome(response: Any, row: Row, world: World, marker: str | None) -> object:
     status = response.status_code
-    if status in (400, 403, 404, 405):
+    if status in (400, 403, 404, 405, 409):
         return status
     assert status < 400, f"unexpected {status}"
     if row.effect is not None and response.request["REQUEST_METHOD"] != "GET":
@@ -659,3 +739,20 @@ def test_permission_matrix(client, users, surface, resource, action, role, expec
         response = getattr(api, call.method)(url, data, **kwargs)
 
     assert outcome(response, row, world, marker) == expected, getattr(response, "data", None)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_menu_entry_opens_for_the_role_it_is_shown_to(client, users, role):  # noqa: ANN001
+    from crm_contracts.navigation import navigation
+
+    client.force_login(users[role])
+    request = client.get("/").wsgi_request
+    urls = [item["url"] for item in navigation(request)["nav_items"] if item["url"]]
+
+    assert {url: client.get(url).status_code for url in urls} == dict.fromkeys(urls, 200)
+
+
+def test_legal_is_not_offered_finance(client, users):  # noqa: ANN001
+    client.force_login(users["legal"])
+
+    assert "/finance/" not in client.get("/").content.decode()

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import can_see_money
 from dashboards import reports, selectors
 from dashboards.forms import DashboardFilterForm, ReportForm
 from dashboards.views import dashboard_context
@@ -83,18 +84,20 @@ class ReportView(APIView):
         responses={200: OpenApiTypes.OBJECT},
         summary="A statistics report",
         description="Deals grouped by one or two dimensions with every measure "
-        "(count, value, margin, collected, outstanding) per group.",
+        "(count, value, margin, collected, outstanding) per group; margin, collected and "
+        "outstanding only for users who see money (not legal).",
     )
     def get(self, request: Request) -> Response:
         form = ReportForm(request.query_params or None, user=request.user)
         _form_errors(form)
         spec = form.spec()
         deals = selectors.dashboard_deals(user=request.user, filters=form.filters())
+        measures = reports.measures_for(request.user)
         groups = []
-        for row in reports.aggregate(deals, spec):
+        for row in reports.aggregate(deals, spec, with_money=can_see_money(request.user)):
             keys = {dim.code: dict(zip(("key", "label"), reports.key_label(dim, row), strict=True))
                     for dim in spec.dimensions}  # fmt: skip
-            groups.append({**keys, **{m: row[m] for m in reports.MEASURES}})
+            groups.append({**keys, **{m: row[m] for m in measures}})
         return Response(
             jsonable({"currency": selectors.BASE_CURRENCY, "rows": spec.rows, "columns": spec.columns,
                       "groups": groups})

@@ -236,3 +236,49 @@ def test_a_new_target_or_payment_invalidates_the_cached_dashboard(
 
     assert after["signed"]["target"] == Decimal("100.00")
     assert after["receivables"]["total"] == before["receivables"]["total"] + Decimal("300.00")
+
+
+# --- Money is finance's: legal sees the pipeline, not the receivables --------------------------
+
+
+def test_legal_sees_no_money_on_the_dashboard_page_or_api(client, book, legal):
+    client.force_login(legal)
+
+    data = client.get("/api/dashboard/").json()
+    html = client.get(reverse("dashboards:dashboard")).content.decode()
+
+    assert "receivables" not in data
+    assert data["funnel"]  # the deals themselves stay visible
+    assert "chart-ageing" not in html
+    assert "Overdue collections" not in html
+    assert book["won_a"].number in client.get(reverse("contracts:deal_list")).content.decode()
+
+
+def test_finance_still_sees_the_receivables_on_the_dashboard(client, book, finance):
+    client.force_login(finance)
+
+    assert "receivables" in client.get("/api/dashboard/").json()
+
+
+def test_legal_reports_carry_no_money_measures(client, book, legal):
+    client.force_login(legal)
+
+    report = client.get("/api/reports/", {"rows": "owner", "basis": "created"}).json()
+    asked = client.get("/api/reports/", {"rows": "owner", "measure": "collected"})
+    page = client.get(
+        reverse("dashboards:report"), {"rows": "owner", "measure": "outstanding", "export": "csv"}
+    )
+
+    assert report["groups"]
+    assert all(set(g) & {"margin", "collected", "outstanding"} == set() for g in report["groups"])
+    assert asked.status_code == 400
+    assert "measure" in asked.json()
+    assert "Outstanding" not in page.content.decode()
+
+
+def test_a_rep_reports_keep_their_money_measures(client, book, rep):
+    client.force_login(rep)
+
+    report = client.get("/api/reports/", {"rows": "owner", "basis": "created"}).json()
+
+    assert "collected" in report["groups"][0]

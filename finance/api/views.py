@@ -32,6 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import can_see_money
 from contracts.models import Deal
 from contracts.selectors import deal_list
 from core.api import run_service as _run
@@ -43,7 +44,7 @@ from finance.api import serializers as s
 from finance.api.csv import CSVRenderer
 from finance.filters import CostEntryFilter, InvoiceFilter, OpenItemFilter, PaymentFilter, WriteOffFilter
 from finance.models import Allocation, CostEntry, Direction, ExchangeRate, Invoice, Payment, WriteOff
-from finance.permissions import can_view_money, can_write_money
+from finance.permissions import can_write_money
 from relationships.selectors import customer_list
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -86,7 +87,7 @@ class MoneyPermission(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in permissions.SAFE_METHODS:
-            return can_view_money(request.user)
+            return can_see_money(request.user)
         return can_write_money(request.user)
 
 

@@ -19,9 +19,10 @@ def money(value: object) -> str:
 @register.inclusion_tag("finance/_deal_money.html", takes_context=True)
 def deal_money(context: dict, deal) -> dict:  # noqa: ANN001
     """Invoiced, collected and outstanding for a deal, for the deal page (two queries)."""
+    from accounts.permissions import can_see_money
     from finance.selectors import deal_funds
 
     user = context["request"].user
-    if not user.has_perm("finance.view_invoice"):
+    if not can_see_money(user):
         return {"visible": False}
     return {"visible": True, "deal": deal, "funds": deal_funds(deal)}

@@ -101,3 +101,111 @@ def test_rep_cannot_create_a_contact_at_another_teams_customer_through_the_api(r
 
     assert response.status_code == 400
     assert "customer" in response.json()
+
+
+# --- A deal's customer is visible to whoever sees the deal -------------------------------------
+
+
+@pytest.fixture
+def north_customer(outsider):
+    """A customer owned by the North team."""
+    return CustomerFactory(owner=outsider, name="Northern Client")
+
+
+@pytest.fixture
+def east_deal_at_north_customer(rep, north_customer):
+    from contracts.tests.factories import DealFactory
+
+    return DealFactory(owner=rep, customer=north_customer)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ["rep", "teammate", "manager"])
+def test_deal_owner_and_their_scope_open_the_deals_customer_and_org_chart(
+    client, everyone, north_customer, east_deal_at_north_customer, actor
+):
+    client.force_login(everyone[actor])
+    detail = client.get(reverse("relationships:customer_detail", args=[north_customer.pk]))
+    chart = client.get(
+        reverse("relationships:org_chart", args=[north_customer.pk])
+        + f"?deal={east_deal_at_north_customer.pk}"
+    )
+
+    assert detail.status_code == 200
+    assert chart.status_code == 200
+
+
+@pytest.mark.django_db
+def test_iron_triangle_member_sees_the_deals_customer(client, departments, north_customer, outsider):
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+    from contracts.tests.factories import DealFactory
+    from relationships.selectors import customer_list
+
+    west = UserFactory(department=departments["legal"], role=Role.SALES_REP)  # nobody's teammate
+    DealFactory(owner=outsider, customer=north_customer, delivery_owner=west)
+
+    assert list(customer_list(user=west)) == [north_customer]
+
+
+@pytest.mark.django_db
+def test_deal_owner_sets_buying_roles_for_their_deal_at_another_teams_customer(
+    client, rep, north_customer, east_deal_at_north_customer
+):
+    from contracts.models import BuyingRole
+
+    contact = ContactFactory(customer=north_customer)
+    client.force_login(rep)
+    url = reverse("contracts:buying_role_add", args=[north_customer.pk, east_deal_at_north_customer.pk])
+    client.post(url, {"contact": contact.pk, "role": "purchaser", "attitude": "neutral", "influence": "high"})
+    api = APIClient()
+    api.force_authenticate(rep)
+    response = api.post(
+        reverse("api:buyingrole-list"),
+        {"deal": east_deal_at_north_customer.pk, "contact": contact.pk, "role": "selector"},
+        format="json",
+    )
+
+    assert response.status_code == 201, response.data
+    assert set(BuyingRole.objects.values_list("role", flat=True)) == {"purchaser", "selector"}
+
+
+@pytest.mark.django_db
+def test_deal_team_reads_but_does_not_edit_the_other_teams_customer(
+    client, rep, north_customer, east_deal_at_north_customer
+):
+    client.force_login(rep)
+
+    assert client.get(reverse("relationships:customer_edit", args=[north_customer.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_outsider_to_the_deal_still_does_not_see_the_customer(
+    client, departments, north_customer, east_deal_at_north_customer
+):
+    from accounts.roles import Role
+    from accounts.tests.factories import UserFactory
+
+    stranger = UserFactory(department=departments["legal"], role=Role.SALES_REP)
+    client.force_login(stranger)
+
+    assert client.get(reverse("relationships:customer_detail", args=[north_customer.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_contacts_page_lists_buying_roles_only_on_deals_the_viewer_sees(
+    client, rep, outsider, north_customer, east_deal_at_north_customer
+):
+    from contracts.tests.factories import DealFactory
+    from contracts.tests.factories import BuyingRoleFactory
+
+    contact = ContactFactory(customer=north_customer)
+    secret = DealFactory(owner=outsider, customer=north_customer, name="Secret northern bid")
+    BuyingRoleFactory(deal=secret, contact=contact)
+    BuyingRoleFactory(deal=east_deal_at_north_customer, contact=contact)
+    client.force_login(rep)
+
+    html = client.get(reverse("relationships:contact_detail", args=[contact.pk])).content.decode()
+
+    assert east_deal_at_north_customer.name in html
+    assert "Secret northern bid" not in html

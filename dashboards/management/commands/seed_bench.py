@@ -464,7 +464,16 @@ class Seeder:
         self.insert(
             Allocation,
             (
-                Allocation(payment=p, invoice=inv, amount=amount, amount_base=amount, created_by=self.finance_user)
+                # Base-currency money on both sides: no exchange difference to book.
+                Allocation(
+                    payment=p,
+                    invoice=inv,
+                    amount=amount,
+                    amount_base=amount,
+                    payment_amount_base=amount,
+                    fx_difference=0,
+                    created_by=self.finance_user,
+                )
                 for p, (inv, amount) in zip(payments, plan, strict=True)
             ),
         )  # fmt: skip
