@@ -245,16 +245,17 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every endpoint opts into what it allows.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "crm_contracts.filtering.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "crm_contracts.filtering.StrictFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "crm_contracts.filtering.StrictOrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "crm_contracts.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": env.str("TOKEN_THROTTLE_RATE", default="10/min")},
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "crm_contracts.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CRM & Contracts API",
@@ -270,6 +271,9 @@ SPECTACULAR_SETTINGS = {
         "RelationshipTypeEnum": "relationships.models.RelationshipType",
         "RelationshipStageEnum": "relationships.models.Stage",
         "WebhookDeliveryStatusEnum": "integrations.models.Delivery.Status",
+        "DealStateEnum": "contracts.models.Deal.State",
+        "AgeingBucketEnum": "finance.selectors.BUCKET_CODES",
+        "FinanceDirectionEnum": "finance.models.Direction",
     },
 }
 
