@@ -100,4 +100,4 @@ def test_rep_cannot_create_a_contact_at_another_teams_customer_through_the_api(r
     response = api.post(reverse("api:contact-list"), {"customer": foreign.pk, "name": "Spy"}, format="json")
 
     assert response.status_code == 400
-    assert "customer" in response.json()
+    assert "customer" in response.json()["fields"]
