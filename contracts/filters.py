@@ -5,17 +5,18 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import ContractType, Deal
+from core.filtering import IdFilter, StrictBooleanFilter, StrictFilterSet
 
 
-class DealFilter(django_filters.FilterSet):
+class DealFilter(StrictFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     state = django_filters.MultipleChoiceFilter(label=_("State"), choices=Deal.State.choices)
     contract_type = django_filters.ChoiceFilter(label=_("Contract type"), choices=ContractType.choices)
-    owner = django_filters.NumberFilter(label=_("Account owner"), field_name="owner_id")
-    customer = django_filters.NumberFilter(label=_("Customer"), field_name="customer_id")
+    owner = IdFilter(label=_("Account owner"), field_name="owner_id")
+    customer = IdFilter(label=_("Customer"), field_name="customer_id")
     min_amount = django_filters.NumberFilter(label=_("From value"), field_name="amount", lookup_expr="gte")
     max_amount = django_filters.NumberFilter(label=_("To value"), field_name="amount", lookup_expr="lte")
-    open = django_filters.BooleanFilter(label=_("Open only"), method="open_only")
+    open = StrictBooleanFilter(label=_("Open only"), method="open_only")
     ordering = django_filters.OrderingFilter(
         fields=(
             ("number", "number"),

@@ -319,19 +319,20 @@ REST_FRAMEWORK = {
     ],
     # Deny by default: every endpoint opts into what it allows.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.filtering.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.filtering.StrictFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "core.filtering.StrictOrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"token": env.str("TOKEN_THROTTLE_RATE", default="10/min")},
     # Unset, DRF keys throttles on the whole X-Forwarded-For a client sends: DRF's
     # rule with this count is the one in core/client_ip.py.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 # The OpenAPI schema (/api/schema/) and docs (/api/docs/): signed-in users only unless this is on.
 API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
@@ -349,6 +350,9 @@ SPECTACULAR_SETTINGS = {
         "RelationshipTypeEnum": "relationships.models.RelationshipType",
         "RelationshipStageEnum": "relationships.models.Stage",
         "WebhookDeliveryStatusEnum": "integrations.models.Delivery.Status",
+        "DealStateEnum": "contracts.models.Deal.State",
+        "AgeingBucketEnum": "finance.selectors.BUCKET_CODES",
+        "FinanceDirectionEnum": "finance.models.Direction",
     },
 }
 

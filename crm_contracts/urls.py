@@ -54,3 +54,9 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ these answer JSON in the API's error shape; elsewhere Django's pages.
+handler400 = "crm_contracts.views.bad_request"
+handler403 = "crm_contracts.views.permission_denied"
+handler404 = "crm_contracts.views.page_not_found"
+handler500 = "crm_contracts.views.server_error"

@@ -2,12 +2,17 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as PermissionDeniedError
 
 from accounts.models import Notification
 from accounts.selectors import department_colleagues
 from contracts.selectors import renewals_due
+from core.api import SERVER_ERROR, error_body
 
 
 @login_required
@@ -27,3 +32,32 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(error_body(_("Bad request."), "bad_request"), status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(error_body(PermissionDeniedError.default_detail, "permission_denied"), status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An unknown /api/ path is a JSON 404 like any other API error, not the site's page."""
+    if _is_api(request):
+        return JsonResponse(error_body(NotFound.default_detail, "not_found"), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(error_body(SERVER_ERROR, "server_error"), status=500)
+    return defaults.server_error(request)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.filtering import StrictBooleanFilter, StrictFilterSet
 from finance.models import CostCategory, CostEntry, Direction, FinancialView, Invoice, Payment, WriteOff
 from relationships.models import Customer
 from relationships.selectors import customer_list
@@ -16,7 +17,7 @@ from relationships.selectors import customer_list
 YES_NO = forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
 
 
-class StyledFilterSet(django_filters.FilterSet):
+class StyledFilterSet(StrictFilterSet):
     """Bootstrap classes on every filter widget, as StyledFormMixin gives forms."""
 
     @property
@@ -52,7 +53,7 @@ class InvoiceFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Invoice.Status.choices, method="filter_status"
     )
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=YES_NO)
+    overdue = StrictBooleanFilter(label=_("Overdue"), method="filter_overdue", widget=YES_NO)
     direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Invoice.Kind.choices)
     counterparty = django_filters.ModelChoiceFilter(label=_("Customer or supplier"), queryset=_counterparties)
@@ -101,7 +102,7 @@ class InvoiceFilter(StyledFilterSet):
 class OpenItemFilter(StyledFilterSet):
     counterparty = django_filters.ModelChoiceFilter(label=_("Customer or supplier"), queryset=_counterparties)
     currency = django_filters.CharFilter(label=_("Currency"), lookup_expr="iexact")
-    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue", widget=YES_NO)
+    overdue = StrictBooleanFilter(label=_("Overdue"), method="filter_overdue", widget=YES_NO)
     due_from = django_filters.DateFilter(label=_("Due from"), field_name="due_date", lookup_expr="gte")
     due_to = django_filters.DateFilter(label=_("Due to"), field_name="due_date", lookup_expr="lte")
 

@@ -296,6 +296,8 @@ BUCKETS = (
     Bucket("d90_plus", _("Over 90 days"), 91, None),
 )
 
+BUCKET_CODES = [bucket.code for bucket in BUCKETS]
+
 
 def bucket_for(*, due_date: date, as_of: date) -> Bucket:
     days = (as_of - due_date).days

@@ -3,11 +3,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.filtering import StrictFilterSet
 from relationships.models import Customer
 from relationships.selectors import customer_search
 
 
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(StrictFilterSet):
     """One filter set for the customer list page and the API."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")

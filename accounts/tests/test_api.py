@@ -29,7 +29,7 @@ def test_token_with_wrong_password_is_a_400_with_a_message(api, finance):
     response = api.post(reverse("api:token"), {"username": "finance", "password": "bad"}, format="json")
 
     assert response.status_code == 400
-    assert "non_field_errors" in response.json()
+    assert "non_field_errors" in response.json()["fields"]
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ class TotalsSerializer(serializers.Serializer):
 
 
 class DealSerializer(serializers.ModelSerializer):
-    state = serializers.CharField(read_only=True)
+    state = serializers.ChoiceField(choices=Deal.State.choices, read_only=True)
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, min_value=0)
     warnings = serializers.ListField(
         child=serializers.CharField(),
@@ -97,7 +97,7 @@ class DealSerializer(serializers.ModelSerializer):
 class TransitionOptionSerializer(serializers.Serializer):
     name = serializers.ChoiceField(choices=TRANSITION_NAMES)
     label = serializers.CharField()
-    target = serializers.CharField()
+    target = serializers.ChoiceField(choices=Deal.State.choices)
     allowed = serializers.BooleanField()
     needs_reason = serializers.BooleanField()
     reasons = serializers.DictField(child=serializers.CharField())
@@ -126,11 +126,6 @@ class DealDetailSerializer(DealSerializer):
 class TransitionRequestSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     expected_state = serializers.ChoiceField(choices=Deal.State.choices, required=False)
-
-
-class TransitionErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    reasons = serializers.DictField(child=serializers.CharField(), required=False)
 
 
 class LineItemSerializer(serializers.ModelSerializer):

@@ -35,7 +35,8 @@ from contracts.models import (
 )
 from contracts.permissions import team_ids
 from contracts.selectors import TRANSITION_NAMES, approval_inbox, approval_steps_of, deal_list
-from core.api import run_service
+from core.api import error_response, run_service
+from core.filtering import StrictBooleanFilter, StrictFilterSet
 from core.locking import STALE_RESPONSE
 from relationships.selectors import customer_list
 
@@ -114,9 +115,9 @@ class DealViewSet(
         ],
         responses={
             200: s.DealDetailSerializer,
-            400: OpenApiResponse(s.TransitionErrorSerializer, description="Refused, with the reasons."),
-            403: OpenApiResponse(s.TransitionErrorSerializer, description="Not yours to take."),
-            409: OpenApiResponse(s.TransitionErrorSerializer, description="Changed by someone else: reload."),
+            400: OpenApiResponse(description="Refused: `fields` holds each unmet condition's reason."),
+            403: OpenApiResponse(description="Not yours to take."),
+            409: OpenApiResponse(description="Changed by someone else: reload."),
         },
     )
     @action(detail=True, methods=["post"], url_path=r"transitions/(?P<name>[a-z_]+)")
@@ -128,23 +129,25 @@ class DealViewSet(
         try:
             services.deal_transition(deal=deal, name=name, acting_user=request.user, **body.validated_data)
         except services.DealChanged as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+            return error_response(str(error), "stale", status.HTTP_409_CONFLICT)
         except services.TransitionRefused as refused:
             # Not the caller's to take is 403, like every other refusal by role; unmet conditions 400.
             forbidden = "permission" in refused.reasons
-            return Response(
-                {"detail": str(refused), "reasons": refused.reasons},
-                status=status.HTTP_403_FORBIDDEN if forbidden else status.HTTP_400_BAD_REQUEST,
+            return error_response(
+                str(refused),
+                "transition_refused",
+                status.HTTP_403_FORBIDDEN if forbidden else status.HTTP_400_BAD_REQUEST,
+                fields={name: [reason] for name, reason in refused.reasons.items()},
             )
         except PermissionDenied:
             raise DRFPermissionDenied from None
         except DjangoValidationError as error:  # e.g. an approval chain nobody can approve
-            return Response({"detail": " ".join(error.messages)}, status=status.HTTP_400_BAD_REQUEST)
+            return error_response(" ".join(error.messages), "invalid", status.HTTP_400_BAD_REQUEST)
         deal = self.get_queryset().get(pk=deal.pk)
         return Response(s.DealDetailSerializer(deal, context=self.get_serializer_context()).data)
 
 
-class LineItemFilter(django_filters.FilterSet):
+class LineItemFilter(StrictFilterSet):
     class Meta:
         model = LineItem
         fields = ["deal", "category"]
@@ -250,9 +253,9 @@ class ChangeRequestViewSet(ScopedMixin, mixins.CreateModelMixin, viewsets.ReadOn
         return Response(s.ChangeRequestSerializer(self.get_queryset().get(pk=change.pk)).data)
 
 
-class MilestoneFilter(django_filters.FilterSet):
+class MilestoneFilter(StrictFilterSet):
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
-    open = django_filters.BooleanFilter(field_name="done_date", lookup_expr="isnull")
+    open = StrictBooleanFilter(field_name="done_date", lookup_expr="isnull")
 
     class Meta:
         model = Milestone

@@ -55,7 +55,7 @@ def test_transition_action_moves_refuses_and_reports_conflicts(api, rep):
     assert ok.json()["state"] == "opportunity"
     assert conflict.status_code == 409
     assert refused.status_code == 400
-    assert "state" in refused.json()["reasons"]
+    assert "state" in refused.json()["fields"]
     assert unknown.status_code == 400
 
 
@@ -65,7 +65,7 @@ def test_lose_without_reason_is_a_400_with_the_field(api, rep):
     response = api.post(reverse("api:deal-transition", args=[deal.pk, "lose"]), {}, format="json")
 
     assert response.status_code == 400
-    assert "comment" in response.json()["reasons"]
+    assert "comment" in response.json()["fields"]
 
 
 def test_bad_input_is_a_400_with_field_errors_never_a_500(api, rep):
@@ -85,11 +85,11 @@ def test_bad_input_is_a_400_with_field_errors_never_a_500(api, rep):
     )
 
     assert bad_line.status_code == 400
-    assert {"quantity", "unit_price"} <= set(bad_line.json())
+    assert {"quantity", "unit_price"} <= set(bad_line.json()["fields"])
     assert bad_deal.status_code == 400
-    assert {"name", "customer"} <= set(bad_deal.json())
+    assert {"name", "customer"} <= set(bad_deal.json()["fields"])
     assert bad_terms.status_code == 400
-    assert "term_end" in bad_terms.json()
+    assert "term_end" in bad_terms.json()["fields"]
     assert bad_transition.status_code == 400
 
 
@@ -132,7 +132,7 @@ def test_deal_fields_outside_scope_are_rejected(api, rep, outsider):
     )
 
     assert response.status_code == 400
-    assert "deal" in response.json()
+    assert "deal" in response.json()["fields"]
 
 
 def test_approvals_inbox_and_decide(rep, manager):
@@ -153,7 +153,7 @@ def test_approvals_inbox_and_decide(rep, manager):
 
     assert [s["deal"] for s in steps] == [deal.pk]
     assert decided.status_code == 400
-    assert "comment" in decided.json()
+    assert "comment" in decided.json()["fields"]
     assert decided_ok.status_code == 201
     assert Deal.objects.get(pk=deal.pk).state == Deal.State.NEGOTIATION
 

@@ -205,7 +205,7 @@ def test_the_api_uploads_lists_downloads_and_refuses_what_the_page_refuses(rep, 
     assert created.status_code == 201, created.data
     assert (created.json()["content_type"], created.json()["original_name"]) == ("application/pdf", "c.pdf")
     assert fake.status_code == 400
-    assert "file" in fake.json()
+    assert "file" in fake.json()["fields"]
     listed = api.get("/api/attachments/", {"deal": deal.pk}).json()
     assert [row["id"] for row in listed["results"]] == [created.json()["id"]]
     download = api.get(f"/api/attachments/{created.json()['id']}/download/")

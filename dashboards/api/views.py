@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import can_see_money
 from dashboards import reports, selectors
+from dashboards.api.serializers import DashboardSerializer, ReportSerializer
 from dashboards.forms import DashboardFilterForm, ReportForm
 from dashboards.views import dashboard_context
 
@@ -64,7 +65,7 @@ class DashboardView(APIView):
 
     @extend_schema(
         parameters=FILTERS,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: DashboardSerializer},
         summary="The manager dashboard's figures",
         description="Pipeline funnel, weighted forecast, win rate and cycle time, signed vs target, "
         "receivables ageing, milestones, approvals waiting, coverage heatmap and largest concessions, "
@@ -81,7 +82,7 @@ class ReportView(APIView):
 
     @extend_schema(
         parameters=REPORT,
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: ReportSerializer},
         summary="A statistics report",
         description="Deals grouped by one or two dimensions with every measure "
         "(count, value, margin, collected, outstanding) per group; margin, collected and "

@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from contracts.models import Deal
 from core.locking import version_field
 from finance.models import (
     Allocation,
     CostCategory,
     CostEntry,
+    Direction,
     ExchangeRate,
     FinalAccounts,
     Invoice,
@@ -18,7 +20,7 @@ from finance.models import (
     Payment,
     WriteOff,
 )
-from finance.selectors import BUCKETS, bucket_for
+from finance.selectors import BUCKET_CODES, bucket_for
 from finance.services import AllocationData, LineData
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "read_only": True}
@@ -319,12 +321,13 @@ class OpenItemSerializer(serializers.ModelSerializer):
     def get_days_overdue(self, invoice: Invoice) -> int:
         return max(0, (self.context["as_of"] - invoice.due_date).days)
 
+    @extend_schema_field(serializers.ChoiceField(choices=BUCKET_CODES))
     def get_bucket(self, invoice: Invoice) -> str:
         return bucket_for(due_date=invoice.due_date, as_of=self.context["as_of"]).code
 
 
 class AgeingBucketSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=[b.code for b in BUCKETS])
+    code = serializers.ChoiceField(choices=BUCKET_CODES)
     label = serializers.CharField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     percent = serializers.DecimalField(max_digits=6, decimal_places=2)
@@ -359,7 +362,7 @@ class AgeingRowSerializer(serializers.Serializer):
 
 class AgeingSerializer(serializers.Serializer):
     as_of = serializers.DateField()
-    direction = serializers.CharField()
+    direction = serializers.ChoiceField(choices=Direction.choices)
     currency = serializers.CharField(help_text="The base currency every amount is in.")
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
     buckets = AgeingBucketSerializer(many=True)
@@ -448,7 +451,7 @@ class DealFinanceSerializer(serializers.Serializer):
 
     deal = serializers.IntegerField(source="deal.pk")
     deal_number = serializers.CharField(source="deal.number")
-    deal_state = serializers.CharField(source="deal.state")
+    deal_state = serializers.ChoiceField(source="deal.state", choices=Deal.State.choices)
     currency = serializers.CharField(help_text="The base currency every amount is in.")
     estimate = FiguresSerializer()
     budget = FiguresSerializer()

@@ -8,7 +8,9 @@ Every list takes ?format=csv (all rows, not one page).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Sum, Value
@@ -20,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
+    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_view,
@@ -49,13 +52,40 @@ from relationships.selectors import customer_list
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": "^[!-~]{1,100}$"},
     OpenApiParameter.HEADER,
     required=True,
     description="A unique key per intended write (e.g. a UUID). Keys are per user: repeating a request "
     "with a key you already used returns your first result (200) instead of applying it again; the "
     "same key sent by another user is a different request.",
 )
+T = TypeVar("T")
+REPLAYED = OpenApiParameter(
+    "Idempotent-Replayed",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    enum=["true"],
+    response=[200],
+    description="Present on a repeat: this is the first request's result, not applied again.",
+)
+KEY_REFUSED = OpenApiResponse(
+    description="Invalid input (code `invalid`). Also: no Idempotency-Key header, or one over 100 "
+    "characters (`fields.idempotency_key`), or a key already used for a different request body."
+)
+
+
+def idempotent_create(serializer: type[serializers.Serializer]) -> Callable[[T], T]:
+    """The schema of a POST guarded by an Idempotency-Key."""
+    return extend_schema(
+        parameters=[IDEMPOTENCY_KEY, REPLAYED],
+        responses={
+            201: serializer,
+            200: OpenApiResponse(serializer, description="A repeat with the same key: the first result."),
+            400: KEY_REFUSED,
+        },
+    )
+
+
 EDITED = {
     200: s.InvoiceSerializer,
     409: STALE_RESPONSE,
@@ -243,11 +273,7 @@ class IdempotentCreateMixin:
         return response
 
 
-@extend_schema_view(
-    create=extend_schema(
-        parameters=[IDEMPOTENCY_KEY], responses={201: s.PaymentSerializer, 200: s.PaymentSerializer}
-    )
-)
+@extend_schema_view(create=idempotent_create(s.PaymentSerializer))
 class PaymentViewSet(
     FinanceAPIMixin,
     IdempotentCreateMixin,
@@ -284,11 +310,7 @@ class PaymentViewSet(
         return self._created(payment, created)
 
 
-@extend_schema_view(
-    create=extend_schema(
-        parameters=[IDEMPOTENCY_KEY], responses={201: s.AllocationSerializer, 200: s.AllocationSerializer}
-    )
-)
+@extend_schema_view(create=idempotent_create(s.AllocationSerializer))
 class AllocationViewSet(
     FinanceAPIMixin,
     IdempotentCreateMixin,

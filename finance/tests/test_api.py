@@ -64,7 +64,7 @@ def test_issued_invoice_cannot_be_changed_through_the_api(finance, rep):
     response = api(finance).patch(f"/api/invoices/{invoice.pk}/", {"notes": "edited"}, format="json")
 
     assert response.status_code == 400
-    assert "status" in response.json()
+    assert "status" in response.json()["fields"]
     invoice.refresh_from_db()
     assert invoice.notes == ""
 
@@ -78,10 +78,10 @@ def test_bad_input_gets_field_errors_never_a_500(finance, rep):
     response = api(finance).post("/api/invoices/", body, format="json")
 
     assert response.status_code == 400
-    assert set(response.json()["lines"]["0"]) == {"description", "quantity", "unit_price"}
+    assert set(response.json()["fields"]["lines"]["0"]) == {"description", "quantity", "unit_price"}
     response = api(finance).post("/api/invoices/", invoice_body(deal, due_date="2020-02-01"), format="json")
     assert response.status_code == 400
-    assert list(response.json()) == ["due_date"]
+    assert list(response.json()["fields"]) == ["due_date"]
 
 
 def test_payment_with_allocations_and_over_allocation_refused(finance, rep):
@@ -97,7 +97,7 @@ def test_payment_with_allocations_and_over_allocation_refused(finance, rep):
 
     refused = api(finance).post("/api/payments/", body, format="json", HTTP_IDEMPOTENCY_KEY="p-1")
     assert refused.status_code == 400
-    assert "amount" in refused.json()
+    assert "amount" in refused.json()["fields"]
     assert not Payment.objects.exists()
 
     body["apply_to"][0]["amount"] = "1130.00"
@@ -123,7 +123,7 @@ def test_post_without_idempotency_key_is_refused(finance, rep):
     )
 
     assert response.status_code == 400
-    assert "idempotency_key" in response.json()
+    assert "idempotency_key" in response.json()["fields"]
 
 
 def test_double_post_with_the_same_key_applies_once(finance, rep):
@@ -278,8 +278,8 @@ def test_bulk_create_of_cost_entries_is_all_or_nothing(finance, rep):
 
     bad = api(finance).post("/api/cost-entries/", [good, {**good, "amount": "-1"}], format="json")
     assert bad.status_code == 400
-    assert list(bad.json()) == ["1"]
-    assert bad.json()["1"]["amount"]
+    assert list(bad.json()["fields"]) == ["1"]
+    assert bad.json()["fields"]["1"]["amount"]
     assert not CostEntry.objects.exists()
 
     created = api(finance).post("/api/cost-entries/", [good, {**good, "kind": "revenue"}], format="json")
@@ -294,8 +294,8 @@ def test_bulk_create_of_cost_entries_is_all_or_nothing(finance, rep):
     )
     frozen = api(finance).post("/api/cost-entries/", [good, good], format="json")
     assert frozen.status_code == 400
-    assert set(frozen.json()) == {"0", "1"}
-    assert frozen.json()["0"]["deal"]
+    assert set(frozen.json()["fields"]) == {"0", "1"}
+    assert frozen.json()["fields"]["0"]["deal"]
 
     single = api(finance).post("/api/cost-entries/", {**good, "deal": deal_for(rep).pk}, format="json")
     assert single.status_code == 201

@@ -50,9 +50,9 @@ def test_bad_input_is_a_400_with_field_errors(admin_user, settings):
     )
 
     assert internal.status_code == 400
-    assert "public addresses" in internal.json()["url"][0]
+    assert "public addresses" in internal.json()["fields"]["url"][0]
     assert unknown.status_code == 400
-    assert "event_types" in unknown.json()
+    assert "event_types" in unknown.json()["fields"]
     assert empty.status_code == 400
     assert not Endpoint.objects.exists()
 

@@ -39,7 +39,7 @@ def test_create_customer_with_bad_input_is_a_400_with_field_errors(api):
     )
 
     assert response.status_code == 400
-    assert {"name", "segment"} <= set(response.json())
+    assert {"name", "segment"} <= set(response.json()["fields"])
 
 
 @pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_weights_not_adding_up_is_a_400(api):
     )
 
     assert response.status_code == 400
-    assert "weight_brand" in response.json()
+    assert "weight_brand" in response.json()["fields"]
 
 
 @pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_reports_to_cycle_through_the_api_is_a_400(api, customer):
     )
 
     assert response.status_code == 400
-    assert "loop" in response.json()["reports_to"][0]
+    assert "loop" in response.json()["fields"]["reports_to"][0]
 
 
 @pytest.mark.django_db
