@@ -1,0 +1,61 @@
+"""Every write in the contracts app (services), one module per sub-domain; all importable from here."""
+
+from contracts.services.approvals import (  # noqa: F401
+    DEFAULT_CHAIN,
+    approval_decide,
+    approval_policy_for,
+    approval_request_start,
+)
+from contracts.services.changes import (  # noqa: F401
+    change_request_create,
+    change_request_settle,
+    change_request_submit,
+)
+from contracts.services.common import (  # noqa: F401
+    DealChanged,
+    TransitionRefused,
+)
+from contracts.services.deals import (  # noqa: F401
+    TEAM_FIELDS,
+    deal_create,
+    deal_next_number,
+    deal_transition,
+    deal_transition_method,
+    deal_update,
+)
+from contracts.services.delivery import (  # noqa: F401
+    deal_action_complete,
+    deal_actions_sync,
+    milestone_complete,
+    milestone_create,
+    milestone_update,
+    risk_item_close,
+    risk_item_create,
+)
+from contracts.services.documents import (  # noqa: F401
+    PLACEHOLDER,
+    clause_save,
+    contract_clause_add,
+    contract_clause_update,
+    contract_version_create,
+    fill_placeholders,
+    placeholder_values,
+    risk_check_run,
+    template_save,
+)
+from contracts.services.negotiation import (  # noqa: F401
+    concession_create,
+    negotiation_issue_create,
+    negotiation_issue_update,
+)
+from contracts.services.pricing import (  # noqa: F401
+    LINE_SNAPSHOT_FIELDS,
+    PRICING_SNAPSHOT_FIELDS,
+    catalogue_item_save,
+    line_item_create,
+    line_item_delete,
+    line_item_update,
+    quote_accept,
+    quote_create,
+    terms_snapshot,
+)

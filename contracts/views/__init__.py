@@ -1,0 +1,64 @@
+"""Contracts pages, one module per sub-domain; every view is importable from here (urls.py)."""
+
+from contracts.views.approvals import (  # noqa: F401
+    approval_decide,
+    approval_inbox_view,
+)
+from contracts.views.common import (  # noqa: F401
+    FORM_TEMPLATE,
+)
+from contracts.views.deals import (  # noqa: F401
+    TAB_CONTEXT,
+    TABS,
+    deal_board,
+    deal_create,
+    deal_detail,
+    deal_edit,
+    deal_export,
+    deal_list_view,
+    deal_transition_view,
+    team_edit,
+)
+from contracts.views.delivery import (  # noqa: F401
+    action_done,
+    milestone_add,
+    milestone_done,
+    risk_add,
+    risk_close,
+)
+from contracts.views.documents import (  # noqa: F401
+    attachment_download,
+    attachment_remove,
+    attachment_upload,
+    clause_add,
+    clause_edit,
+    document_download,
+    document_generate,
+    document_status,
+    risk_check,
+    version_create,
+    version_detail,
+)
+from contracts.views.library import (  # noqa: F401
+    clause_library,
+    library_clause_edit,
+    template_edit,
+)
+from contracts.views.negotiation import (  # noqa: F401
+    change_request_add,
+    change_request_submit,
+    concession_add,
+    issue_add,
+    issue_edit,
+)
+from contracts.views.pricing import (  # noqa: F401
+    catalogue_export,
+    catalogue_import,
+    line_item_delete,
+    line_item_edit,
+    quote_accept,
+    quote_compare,
+    quote_create,
+    quote_print,
+    terms_edit,
+)
