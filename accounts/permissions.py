@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -58,7 +59,9 @@ def check_assignable(acting_user: User, *, keep: Iterable[int | None] = (), **pe
     keep = set(keep)
     errors = {}
     for field, value in people.items():
-        named = value if isinstance(value, Iterable) else [value]
+        # A single user is a Model even behind request.user's lazy proxy, which
+        # also looks iterable (it forwards __iter__).
+        named = [value] if value is None or isinstance(value, Model) else value
         if any(p is not None and not can_assign(acting_user, p, keep) for p in named):
             errors[field] = _("Choose someone within your scope.")
     if errors:

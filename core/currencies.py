@@ -92,8 +92,6 @@ class CurrencyFormField(forms.TypedChoiceField):
 class CurrencyField(serializers.CharField):
     """API field: a current ISO 4217 code; lower case is accepted and upper-cased."""
 
-    default_error_messages = {"invalid_currency": CurrencyValidator.message}
-
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("max_length", 3)
         super().__init__(**kwargs)
@@ -101,7 +99,10 @@ class CurrencyField(serializers.CharField):
     def to_internal_value(self, data: object) -> str:
         code = normalise_currency(super().to_internal_value(data))
         if code not in currency_codes():
-            self.fail("invalid_currency", value=code or '""')
+            # The model validator's message (%-style), not self.fail's str.format style.
+            raise serializers.ValidationError(
+                CurrencyValidator.message % {"value": code or '""'}, code=CurrencyValidator.code
+            )
         return code
 
 

@@ -83,7 +83,7 @@ def test_buying_role_for_a_contact_at_another_customer_is_a_400(api, customer, r
     )
 
     assert response.status_code == 400
-    assert "contact" in response.json()
+    assert "contact" in response.json()["fields"]
     assert not BuyingRole.objects.exists()
 
 

@@ -137,7 +137,7 @@ def test_the_api_reports_the_gap_in_the_transition_errors(rep):
     )
 
     assert response.status_code == 400
-    assert "delivery place" in response.json()["reasons"]["contract_placeholders"]
+    assert "delivery place" in " ".join(response.json()["fields"]["contract_placeholders"])
 
 
 def test_the_page_shows_the_reason_next_to_the_disabled_button(client, rep):

@@ -45,7 +45,7 @@ def test_a_negative_expected_value_is_refused_by_service_api_and_form(api, clien
 
     assert "amount" in refused.value.message_dict
     assert response.status_code == 400
-    assert "amount" in response.json()
+    assert "amount" in response.json()["fields"]
     assert page.status_code == 400
     assert not Deal.objects.filter(name="Pumps").exists()
 

@@ -51,7 +51,7 @@ def test_payment_without_currency_is_a_400_naming_the_field(finance, rep):
     response = api(finance).post("/api/payments/", body, format="json", HTTP_IDEMPOTENCY_KEY="k1")
 
     assert response.status_code == 400
-    assert "currency" in response.json()
+    assert "currency" in response.json()["fields"]
 
 
 def test_invoice_lines_without_quantity_or_tax_rate_take_the_documented_defaults(finance, rep):
@@ -81,7 +81,7 @@ def test_patched_lines_missing_a_required_field_are_a_400(finance, rep):
     )
 
     assert response.status_code == 400
-    assert "unit_price" in response.json()["lines"][0]
+    assert "unit_price" in response.json()["fields"]["lines"][0]
 
 
 def test_credit_note_lines_without_quantity_take_the_defaults(finance, rep):
@@ -110,7 +110,7 @@ def test_an_impossible_as_of_is_a_400_with_the_field(url, finance):
     response = api(finance).get(url)
 
     assert response.status_code == 400
-    assert "as_of" in response.json()
+    assert "as_of" in response.json()["fields"]
 
 
 @pytest.mark.parametrize(
@@ -137,7 +137,7 @@ def test_a_code_outside_current_iso_4217_is_refused_on_a_payment(code, finance, 
     )
 
     assert response.status_code == 400
-    assert "currency" in response.json()
+    assert "currency" in response.json()["fields"]
     assert not Payment.objects.exists()
 
 
@@ -187,7 +187,7 @@ def test_deals_catalogue_items_and_hidden_costs_refuse_an_unknown_currency(admin
     response = api(rep).patch(f"/api/deals/{deal.pk}/", {"currency": "ZZZ"}, format="json")
 
     assert response.status_code == 400
-    assert "currency" in response.json()
+    assert "currency" in response.json()["fields"]
     item = CatalogueItem(code="P-1", name="Pump", category="hardware", unit_price=1, currency="zzz")
     with pytest.raises(ValidationError) as refused:
         catalogue_item_save(item=item, acting_user=admin_user)
@@ -229,7 +229,7 @@ def test_a_foreign_payment_without_a_rate_and_no_table_rate_is_refused(finance, 
     )
 
     assert response.status_code == 400
-    assert "exchange_rate" in response.json()
+    assert "exchange_rate" in response.json()["fields"]
     assert not Payment.objects.exists()
 
 
@@ -257,7 +257,7 @@ def test_a_stale_table_rate_does_not_stand_in_for_the_day(finance, rep):
     )
 
     assert response.status_code == 400
-    assert "exchange_rate" in response.json()
+    assert "exchange_rate" in response.json()["fields"]
 
 
 def test_the_base_currency_has_rate_one(finance, rep):
@@ -268,7 +268,7 @@ def test_the_base_currency_has_rate_one(finance, rep):
     )
 
     assert response.status_code == 400
-    assert "exchange_rate" in response.json()
+    assert "exchange_rate" in response.json()["fields"]
 
 
 def test_exchange_rates_are_readable_through_the_api(rep):
@@ -349,7 +349,7 @@ def test_a_payment_dated_before_the_invoice_is_not_applied_to_it(finance, rep):
     )
 
     assert response.status_code == 400
-    assert "invoice" in response.json()
+    assert "invoice" in response.json()["fields"]
     assert not Payment.objects.exists()
 
 
@@ -362,7 +362,7 @@ def test_a_payment_dated_far_in_the_future_is_refused(finance, rep):
     )
 
     assert response.status_code == 400
-    assert "date" in response.json()
+    assert "date" in response.json()["fields"]
 
 
 # --- 10: nested allocations are scoped ---------------------------------------

@@ -27,7 +27,7 @@ def test_a_huge_customer_name_is_refused_by_service_and_api(api, rep):
 
     assert "name" in refused.value.message_dict
     assert response.status_code == 400
-    assert "name" in response.json()
+    assert "name" in response.json()["fields"]
     assert not Customer.objects.exists()
 
 
@@ -41,7 +41,7 @@ def test_a_huge_contact_name_is_refused_by_the_api(api, rep):
     )
 
     assert response.status_code == 400
-    assert "name" in response.json()
+    assert "name" in response.json()["fields"]
     assert not Contact.objects.exists()
 
 

@@ -475,7 +475,7 @@ def test_the_api_sends_lists_and_cancels(client, rep, outsider, deal, buyer, man
     created = client.post(url, body, content_type="application/json")
 
     assert bad.status_code == 400
-    assert "contacts" in bad.json()
+    assert "contacts" in bad.json()["fields"]
     assert created.status_code == 201
     data = created.json()
     assert [s["party"] for s in data["signers"]] == ["customer", "us"]
