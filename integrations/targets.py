@@ -99,9 +99,41 @@ def _unmapped(address: IPAddress) -> IPAddress:
     return address
 
 
+NAT64_PREFIXES = (
+    ipaddress.ip_network("64:ff9b::/96"),  # well-known prefix: the last 32 bits are the IPv4 host
+)
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated ::a.b.c.d, still routed by some stacks
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215, local translators: never public
+
+
+def embedded_ipv4(address: IPAddress) -> list[ipaddress.IPv4Address]:
+    """The IPv4 hosts an IPv6 address leads to: 6to4 (2002::/16), Teredo (its
+    server and client), NAT64 and IPv4-compatible forms. Python calls several of
+    these "global", yet a relay or translator delivers them to the embedded
+    host, which may be 127.0.0.1 or an internal network."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return []
+    found = []
+    if address.sixtofour is not None:
+        found.append(address.sixtofour)
+    if address.teredo is not None:
+        found.extend(address.teredo)
+    last_32 = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if any(address in prefix for prefix in NAT64_PREFIXES) or (
+        address in IPV4_COMPATIBLE and int(address) > 1  # not :: or ::1, judged as themselves
+    ):
+        found.append(last_32)
+    return found
+
+
 def is_allowed(address: IPAddress) -> bool:
     if any(address in network for network in allowed_networks()):
         return True
+    if isinstance(address, ipaddress.IPv6Address) and (address.is_site_local or address in LOCAL_NAT64):
+        return False
+    embedded = embedded_ipv4(address)
+    if embedded:
+        return all(is_allowed(host) for host in embedded)
     internal = (
         address.is_private
         or address.is_loopback

@@ -26,6 +26,15 @@ REFUSED = [
     "http://224.0.0.1/hook",
     "http://100.64.0.1/hook",
     "http://localhost/hook",
+    # IPv6 forms that a relay or translator delivers to an internal IPv4 host
+    "https://[2002:7f00:1::1]/",  # 6to4 around 127.0.0.1
+    "https://[2002:a00:1::1]/",  # 6to4 around 10.0.0.1
+    "https://[64:ff9b::7f00:1]/",  # NAT64 well-known prefix around 127.0.0.1
+    "https://[64:ff9b::a9fe:a9fe]/",  # NAT64 around the cloud metadata address
+    "https://[64:ff9b:1::808:808]/",  # a local-use NAT64 prefix (RFC 8215)
+    "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",  # Teredo
+    "https://[::7f00:1]/",  # IPv4-compatible 127.0.0.1
+    "https://[fec0::1]/",  # site-local
 ]
 
 
@@ -40,6 +49,12 @@ def test_internal_addresses_are_refused(url, nothing_allowed):
     with pytest.raises(ValidationError) as refused:
         resolve(url)
     assert refused.value.code == "private"
+
+
+@pytest.mark.parametrize("url", ["https://[2002:808:808::1]/", "https://[64:ff9b::808:808]/"])
+def test_6to4_and_nat64_around_a_public_host_pass(url, nothing_allowed):
+    """The embedded host decides: 8.8.8.8 behind 6to4 or NAT64 is public."""
+    assert resolve(url)
 
 
 def test_a_name_resolving_to_loopback_is_refused(nothing_allowed, monkeypatch):
