@@ -349,6 +349,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "needs": contact.needs.all(),
             "partnership": contact_partnership(contact=contact),
             "timeline": customer_timeline(customer=contact.customer, contact=contact)[:50],
+            "visible_deal_ids": _visible_deal_ids(request, contact.customer),
             "stage_form": RelationshipStageForm(initial={"user": request.user.pk}, people=_people(request)),
             "need_form": ContactNeedForm(),
             "history": history_entries(contact, limit=20),
@@ -417,7 +418,23 @@ def need_delete(request: HttpRequest, pk: int, need_pk: int) -> HttpResponse:
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     customer = customer_get_for_user(user=request.user, pk=pk)
     page = Paginator(customer_timeline(customer=customer), 30).get_page(request.GET.get("page"))
-    return _customer_page(request, customer, "timeline", "relationships/timeline.html", page=page)
+    return _customer_page(
+        request,
+        customer,
+        "timeline",
+        "relationships/timeline.html",
+        page=page,
+        visible_deal_ids=_visible_deal_ids(request, customer),
+    )
+
+
+def _visible_deal_ids(request: HttpRequest, customer: Customer) -> set[int]:
+    """The deals at `customer` the user sees: an interaction tagged with another
+    team's deal shows no deal name (timelines are the customer's, deals are scoped)."""
+    provider = deal_provider()
+    if provider is None:
+        return set()
+    return set(provider.customer_deals(user=request.user, customer=customer).values_list("pk", flat=True))
 
 
 @login_required

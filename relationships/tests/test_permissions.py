@@ -208,3 +208,30 @@ def test_a_contacts_page_lists_buying_roles_only_on_deals_the_viewer_sees(
 
     assert east_deal_at_north_customer.name in html
     assert "Secret northern bid" not in html
+
+
+@pytest.mark.django_db
+def test_a_timeline_names_only_the_deals_the_viewer_sees(client, rep, outsider, north_customer):
+    """The rep sees the North customer through their own deal there; an interaction
+    tagged with the North team's deal at the same customer must not name it."""
+    from contracts.tests.factories import DealFactory
+    from relationships.tests.factories import InteractionFactory
+
+    DealFactory(owner=rep, customer=north_customer, name="East pump retrofit")
+    theirs = DealFactory(owner=outsider, customer=north_customer, name="North secret tender")
+    contact = ContactFactory(customer=north_customer)
+    interaction = InteractionFactory(customer=north_customer, deal=theirs, subject="Site visit")
+    interaction.contacts.add(contact)
+    client.force_login(rep)
+
+    timeline = client.get(reverse("relationships:timeline", args=[north_customer.pk]))
+    person = client.get(reverse("relationships:contact_detail", args=[contact.pk]))
+
+    assert "Site visit" in timeline.content.decode()
+    assert "North secret tender" not in timeline.content.decode()
+    assert "North secret tender" not in person.content.decode()
+    client.force_login(outsider)
+    assert (
+        "North secret tender"
+        in client.get(reverse("relationships:timeline", args=[north_customer.pk])).content.decode()
+    )
