@@ -18,10 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.deconstruct import deconstructible
 from django.utils.text import capfirst
-from django.utils.translation import get_language, to_locale
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from core.l10n import babel_locale
 
 
 @cache
@@ -63,7 +64,7 @@ validate_currency = CurrencyValidator()
 
 def currency_choices() -> list[tuple[str, str]]:
     """(code, "CODE — name") in the active language, sorted by code."""
-    locale = to_locale(get_language() or "en")
+    locale = babel_locale()
     return [(code, f"{code} — {_name(code, locale)}") for code in sorted(currency_codes())]
 
 

@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +24,7 @@ from contracts.selectors import deal_list
 from core.exports import export_response
 from core.imports import ImportSpec, import_page
 from core.pages import apply_errors, form_page
-from core.parsing import parse_day
+from core.parsing import DAY_EXPECTED, as_of_day
 from finance import selectors, services
 from finance.charts import ageing_bars
 from finance.filters import InvoiceFilter, OpenItemFilter, PaymentFilter
@@ -56,13 +55,10 @@ def _writer(request: HttpRequest) -> None:
 
 
 def _as_of(request: HttpRequest) -> date:
-    raw = request.GET.get("as_of")
-    if not raw:
-        return timezone.localdate()
-    parsed = parse_day(raw)
-    if parsed is None:
-        raise BadRequest(_("Enter a real date as YYYY-MM-DD."))
-    return parsed
+    day = as_of_day(request.GET.get("as_of"))
+    if day is None:
+        raise BadRequest(DAY_EXPECTED)
+    return day
 
 
 def _list_page(request: HttpRequest, template: str, partial: str, context: dict) -> HttpResponse:

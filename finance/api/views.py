@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ExpressionWrapper, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -41,7 +40,7 @@ from contracts.selectors import deal_list
 from core.api import run_service as _run
 from core.cache import cached
 from core.locking import STALE_RESPONSE
-from core.parsing import parse_day
+from core.parsing import DAY_EXPECTED, as_of_day
 from finance import selectors, services
 from finance.api import serializers as s
 from finance.api.csv import CSVRenderer
@@ -103,13 +102,10 @@ def _idempotency_key(request: Request) -> str:
 
 
 def _as_of(request: Request) -> date:
-    raw = request.query_params.get("as_of")
-    if not raw:
-        return timezone.localdate()
-    parsed = parse_day(raw)
-    if parsed is None:
-        raise ValidationError({"as_of": [_("Enter a real date as YYYY-MM-DD.")]})
-    return parsed
+    day = as_of_day(request.query_params.get("as_of"))
+    if day is None:
+        raise ValidationError({"as_of": [DAY_EXPECTED]})
+    return day
 
 
 class MoneyPermission(permissions.BasePermission):
