@@ -182,3 +182,22 @@ class _CloseChecks(Condition):
 
 
 close_checks = _CloseChecks("close_checks", _("Every close check must pass."), lambda deal: True)
+
+
+class _Gates(Condition):
+    """The configurable gates (`contracts.gates`) of one transition; explains each closed one."""
+
+    def __call__(self, deal: Deal) -> bool:
+        return not self.failures(deal)
+
+    def failures(self, deal: Deal) -> dict[str, str]:
+        from contracts.gates import gate_failures
+
+        return gate_failures(deal, self.code.removeprefix("gates_"))
+
+
+def gates_for(transition: str) -> Condition:
+    """The condition that runs the gates managers configured for `transition`."""
+    return _Gates(
+        f"gates_{transition}", _("Every gate configured for this step must pass."), lambda deal: True
+    )

@@ -34,6 +34,10 @@ from contracts.models.fields import (  # noqa: F401
     money_field,
     percent_field,
 )
+from contracts.models.gates import (  # noqa: F401
+    GateOverride,
+    GateRule,
+)
 from contracts.models.negotiation import (  # noqa: F401
     Concession,
     NegotiationIssue,

@@ -230,7 +230,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.LEAD,
         target=State.OPPORTUNITY,
-        conditions=[c.iron_triangle],
+        conditions=[c.iron_triangle, c.gates_for("qualify")],
         permission=p.fsm(p.can_work_deal),
     )
     def qualify(self) -> None:
@@ -240,7 +240,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.OPPORTUNITY,
         target=State.BIDDING,
-        conditions=[c.iron_triangle, c.has_expected_value],
+        conditions=[c.iron_triangle, c.has_expected_value, c.gates_for("start_bidding")],
         permission=p.fsm(p.can_work_deal),
     )
     def start_bidding(self) -> None:
@@ -250,7 +250,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.BIDDING,
         target=State.NEGOTIATION,
-        conditions=[c.iron_triangle, c.has_quote],
+        conditions=[c.iron_triangle, c.has_quote, c.gates_for("start_negotiation")],
         permission=p.fsm(p.can_work_deal),
     )
     def start_negotiation(self) -> None:
@@ -266,6 +266,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
             c.has_contract_text,
             c.clause_check_done,
             c.contract_complete,
+            c.gates_for("submit_for_approval"),
         ],
         permission=p.fsm(p.can_work_deal),
     )
@@ -298,7 +299,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.APPROVED,
         target=State.SIGNED,
-        conditions=[c.approval_chain_complete, c.has_term],
+        conditions=[c.approval_chain_complete, c.has_term, c.gates_for("sign")],
         permission=p.fsm(p.can_work_deal),
     )
     def sign(self) -> None:
@@ -308,7 +309,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.SIGNED,
         target=State.EXECUTING,
-        conditions=[c.iron_triangle, c.has_delivery_milestone],
+        conditions=[c.iron_triangle, c.has_delivery_milestone, c.gates_for("start_execution")],
         permission=p.fsm(p.can_work_deal),
     )
     def start_execution(self) -> None:
@@ -318,7 +319,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.EXECUTING,
         target=State.PRELIMINARY_ACCEPTANCE,
-        conditions=[c.has_acceptance_criteria, c.delivery_done],
+        conditions=[c.has_acceptance_criteria, c.delivery_done, c.gates_for("accept_preliminarily")],
         permission=p.fsm(p.can_work_deal),
     )
     def accept_preliminarily(self) -> None:
@@ -328,7 +329,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.PRELIMINARY_ACCEPTANCE,
         target=State.FINAL_ACCEPTANCE,
-        conditions=[c.has_acceptance_criteria],
+        conditions=[c.has_acceptance_criteria, c.gates_for("accept_finally")],
         permission=p.fsm(p.can_work_deal),
     )
     def accept_finally(self) -> None:
@@ -338,7 +339,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.FINAL_ACCEPTANCE,
         target=State.CLOSED,
-        conditions=[c.close_checks],
+        conditions=[c.close_checks, c.gates_for("close")],
         permission=p.fsm(p.can_manage_deal),
     )
     def close(self) -> None:

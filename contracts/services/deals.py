@@ -90,6 +90,7 @@ def deal_transition(
         deal.save()
     except ConcurrentTransition:
         raise DealChanged from None
+    comment = _use_gate_overrides(deal=deal, name=name, comment=comment)
     DealTransition.objects.create(
         deal=deal, name=name, from_state=from_state, to_state=deal.state, by=acting_user, comment=comment
     )
@@ -104,6 +105,30 @@ def deal_transition(
         comment=comment,
     )
     return deal
+
+
+def _use_gate_overrides(*, deal: Deal, name: str, comment: str) -> str:
+    """Mark the overrides this transition relied on as used and name them in
+    the transition log's comment, so the log says which gate was passed by whom and why."""
+    from contracts.gates import GATE_KINDS
+    from contracts.models import GateOverride
+
+    overrides = list(
+        GateOverride.objects.filter(deal=deal, transition=name, used_at__isnull=True).select_related("by")
+    )
+    if not overrides:
+        return comment
+    GateOverride.objects.filter(pk__in=[o.pk for o in overrides]).update(used_at=timezone.now())
+    lines = [
+        _("Gate overridden: %(gate)s by %(user)s: %(reason)s")
+        % {
+            "gate": GATE_KINDS[o.kind].label if o.kind in GATE_KINDS else o.kind,
+            "user": o.by.get_full_name() or o.by.get_username(),
+            "reason": o.reason,
+        }
+        for o in overrides
+    ]
+    return "\n".join([comment, *lines]) if comment else "\n".join(lines)
 
 
 def _after_transition(*, deal: Deal, name: str, acting_user: User, from_state: str) -> None:
