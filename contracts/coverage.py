@@ -96,6 +96,35 @@ class CoachCoverage:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """One gap, structured so that logic (next moves, gates) can act on it.
+
+    `kind` is one of GAP_KINDS; `role`, `contact_id` and `layer` say what it
+    is about when that applies. `text` is the sentence people read.
+    """
+
+    kind: str
+    text: str
+    role: str = ""
+    contact_id: int | None = None
+    layer: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def key(self) -> str:
+        """Stable identity of the gap on a deal (e.g. for dismissing a move)."""
+        return ":".join(str(part) for part in (self.kind, self.role, self.contact_id or "", self.layer))
+
+
+# role_missing: nobody holds a buying role; opponent: a holder opposes us;
+# coach: no qualified coach; relationship: nobody on our side beyond
+# acquaintance with a role's best holder; layer: a layer not reached.
+GAP_KINDS = ("role_missing", "opponent", "coach", "relationship", "layer")
+
+
+@dataclass(frozen=True)
 class Coverage:
     deal_id: int
     roles: list[RoleCoverage]
@@ -103,9 +132,13 @@ class Coverage:
     layers: dict[str, bool]
 
     @cached_property
-    def gaps(self) -> list[str]:
+    def gap_items(self) -> list[Gap]:
         """Built when read: lists and cards show only the score."""
         return _gaps(self.roles, self.coach, self.layers)
+
+    @property
+    def gaps(self) -> list[str]:
+        return [gap.text for gap in self.gap_items]
 
     @cached_property
     def score(self) -> int:
@@ -137,11 +170,13 @@ def compute_coverage(
     return Coverage(deal_id=deal_id, roles=roles, coach=coach, layers=layers)
 
 
-def _gaps(roles: list[RoleCoverage], coach: CoachCoverage, layers: dict[str, bool]) -> list[str]:
+def _gaps(roles: list[RoleCoverage], coach: CoachCoverage, layers: dict[str, bool]) -> list[Gap]:
     missing, opponents, shallow = [], [], []
     for rc in roles:
         if not rc.holders:
-            missing.append(_("No %(role)s named.") % {"role": rc.label.lower()})
+            missing.append(
+                Gap("role_missing", _("No %(role)s named.") % {"role": rc.label.lower()}, role=rc.role)
+            )
             continue
         for holder in rc.holders:
             if holder.attitude == BuyingRole.Attitude.OPPONENT:
@@ -150,24 +185,39 @@ def _gaps(roles: list[RoleCoverage], coach: CoachCoverage, layers: dict[str, boo
                     if holder.influence == BuyingRole.Influence.HIGH
                     else _("The %(role)s (%(name)s) is an opponent.")
                 )
-                opponents.append(text % {"role": rc.label.lower(), "name": holder.name})
+                opponents.append(
+                    Gap(
+                        "opponent",
+                        text % {"role": rc.label.lower(), "name": holder.name},
+                        role=rc.role,
+                        contact_id=holder.contact_id,
+                    )
+                )
         best = rc.best
         values = {"role": rc.label.lower(), "name": best.name}
         if best.stage is None:
-            shallow.append(_("Nobody on our side has a relationship with the %(role)s (%(name)s).") % values)
+            text = _("Nobody on our side has a relationship with the %(role)s (%(name)s).") % values
         elif best.stage < Stage.MEETING:
-            shallow.append(_("No relationship with the %(role)s (%(name)s) beyond acquaintance.") % values)
+            text = _("No relationship with the %(role)s (%(name)s) beyond acquaintance.") % values
+        else:
+            continue
+        shallow.append(Gap("relationship", text, role=rc.role, contact_id=best.contact_id))
     coach_gap = []
     if not coach.qualified:
         if coach.criteria_met:
-            coach_gap.append(
-                _("No qualified coach: the best candidate (%(name)s) meets %(met)s of 3 criteria.")
-                % {"name": coach.name, "met": coach.criteria_met}
-            )
+            text = _("No qualified coach: the best candidate (%(name)s) meets %(met)s of 3 criteria.") % {
+                "name": coach.name,
+                "met": coach.criteria_met,
+            }
+            coach_gap.append(Gap("coach", text, contact_id=coach.contact_id))
         else:
-            coach_gap.append(_("No coach or coach candidate at this customer."))
+            coach_gap.append(Gap("coach", _("No coach or coach candidate at this customer.")))
     layer_gaps = [
-        _("The %(layer)s layer is not reached.") % {"layer": Layer(layer).label.lower()}
+        Gap(
+            "layer",
+            _("The %(layer)s layer is not reached.") % {"layer": Layer(layer).label.lower()},
+            layer=layer,
+        )
         for layer, reached in layers.items()
         if not reached
     ]
