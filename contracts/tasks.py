@@ -84,3 +84,15 @@ def signing_sweep_task() -> dict:
     counts = signing_requests_sweep()
     log.info("signing sweep: %s", counts)
     return counts
+
+
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, acks_late=True, time_limit=1800
+)
+def coverage_snapshot_task() -> int:
+    """Daily: each open deal's coverage, written when it changed (idempotent per day)."""
+    from contracts.snapshots import snapshot_open_deals
+
+    written = snapshot_open_deals()
+    log.info("coverage snapshots written: %s", written)
+    return written

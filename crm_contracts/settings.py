@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -413,6 +414,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 60},
     "webhook-log-prune": {"task": "integrations.tasks.webhook_log_prune_task", "schedule": 24 * 3600},
+    # Nightly, in this order: snapshot today's coverage, then refit the forecast on it.
+    "coverage-snapshot": {
+        "task": "contracts.tasks.coverage_snapshot_task",
+        "schedule": crontab(hour=1, minute=10),
+    },
+    "forecast-refit": {"task": "dashboards.tasks.forecast_refit_task", "schedule": crontab(hour=2, minute=0)},
 }
 
 # --- Webhooks (docs/integrations.md) ----------------------------------------

@@ -70,3 +70,59 @@ class ReportSerializer(serializers.Serializer):
         help_text="One per group: each dimension code → {key, label}, and every measure "
         f"({', '.join(reports.MEASURES)}) as a decimal string or count.",
     )
+
+
+class ForecastDriverSerializer(serializers.Serializer):
+    feature = serializers.CharField()
+    text = serializers.CharField(help_text="What the driver is, in the caller's language.")
+    points = serializers.IntegerField(
+        help_text="Percentage points it moves the probability against the average deal."
+    )
+
+
+class ForecastDealSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    state = serializers.CharField()
+    probability = serializers.FloatField(
+        help_text="The model's win probability, 0–1 (the table's when falling back)."
+    )
+    baseline_probability = serializers.FloatField(help_text="The constant per-state table's probability.")
+    drivers = ForecastDriverSerializer(many=True, help_text="Up to three, strongest first.")
+
+
+class CalibrationBinSerializer(serializers.Serializer):
+    bin = serializers.CharField()
+    n = serializers.IntegerField()
+    predicted = serializers.FloatField()
+    observed = serializers.FloatField()
+
+
+class BacktestSerializer(serializers.Serializer):
+    model_brier = serializers.FloatField(
+        allow_null=True, help_text="Lower is better; null with no scored deal."
+    )
+    baseline_brier = serializers.FloatField(allow_null=True)
+    n_deals = serializers.IntegerField()
+    n_predictions = serializers.IntegerField()
+    months = serializers.ListField(child=serializers.DateField())
+    calibration = serializers.DictField(
+        child=CalibrationBinSerializer(many=True), help_text="`model` and `baseline`."
+    )
+
+
+class ForecastModelSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=["logistic_ridge", "state_table"])
+    fallback = serializers.BooleanField(
+        help_text="True when the constant table is used (too little history)."
+    )
+    fitted_at = serializers.DateTimeField(allow_null=True)
+    n_deals = serializers.IntegerField()
+    note = serializers.CharField()
+
+
+class ForecastSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Open deals being won in your scope.")
+    deals = ForecastDealSerializer(many=True)
+    model = ForecastModelSerializer()
+    backtest = BacktestSerializer()

@@ -5,4 +5,5 @@ from dashboards.api import views
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("reports/", views.ReportView.as_view(), name="report"),
+    path("forecast/", views.ForecastView.as_view(), name="forecast"),
 ]

@@ -8,6 +8,7 @@ from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import can_see_money
 from dashboards import reports, selectors
-from dashboards.api.serializers import DashboardSerializer, ReportSerializer
+from dashboards.api.serializers import DashboardSerializer, ForecastSerializer, ReportSerializer
 from dashboards.forms import DashboardFilterForm, ReportForm
 from dashboards.views import dashboard_context
 
@@ -103,3 +104,71 @@ class ReportView(APIView):
             jsonable({"currency": selectors.BASE_CURRENCY, "rows": spec.rows, "columns": spec.columns,
                       "groups": groups})
         )  # fmt: skip
+
+
+FORECAST_PAGE = 50
+FORECAST_MAX_PAGE = 200
+
+
+class ForecastView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "limit",
+                OpenApiTypes.INT,
+                description=f"Deals per page, 1–{FORECAST_MAX_PAGE} (default {FORECAST_PAGE}).",
+            ),
+            OpenApiParameter("offset", OpenApiTypes.INT, description="Deals to skip (default 0)."),
+        ],
+        responses={200: ForecastSerializer, 400: OpenApiTypes.OBJECT},
+        summary="Win probability of each open deal, and the model's backtest",
+        description="Probabilities learned from the decision chain (state, coverage, decision maker, coach, "
+        "age, size) by a model refitted nightly on the company's closed deals, next to the constant "
+        "per-state table, with the drivers that move each deal most. With fewer than 50 closed deals "
+        "the table is used (`model.fallback`). Deals in your scope being won, by expected close.",
+    )
+    def get(self, request: Request) -> Response:
+        from contracts.selectors import deal_list
+        from dashboards import forecast
+
+        limit = _bounded_int(request, "limit", FORECAST_PAGE, 1, FORECAST_MAX_PAGE)
+        offset = _bounded_int(request, "offset", 0, 0, 10**9)
+        deals = deal_list(user=request.user).filter(state__in=list(forecast.BASELINE))
+        count = deals.count()
+        page = list(deals.order_by("expected_close", "pk")[offset : offset + limit])
+        model = forecast.current_model()
+        predictions = forecast.predict(page, model=model)
+        summary = forecast.summary(model)
+        rows = [
+            {
+                "id": deal.pk,
+                "number": deal.number,
+                "state": deal.state,
+                "probability": predictions[deal.pk].probability,
+                "baseline_probability": predictions[deal.pk].baseline_probability,
+                "drivers": predictions[deal.pk].drivers,
+            }
+            for deal in page
+        ]
+        backtest = summary.pop("backtest") or {
+            "model_brier": None, "baseline_brier": None, "n_deals": 0, "n_predictions": 0, "months": [],
+            "calibration": {"model": [], "baseline": []},
+        }  # fmt: skip
+        return Response(jsonable({"count": count, "deals": rows, "model": summary, "backtest": backtest}))
+
+
+def _bounded_int(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: [gettext("A whole number is required.")]}) from None
+    if not low <= value <= high:
+        raise ValidationError(
+            {name: [gettext("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}]}
+        )
+    return value
