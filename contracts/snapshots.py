@@ -102,18 +102,22 @@ def snapshot_open_deals(*, day: date | None = None) -> int:
 
 class _Timeline:
     """Rows of one history table grouped by object id, each a sorted list of
-    (history_date, values-or-None-when-deleted), answering "as of t"."""
+    (history_date, values-or-None-when-deleted), answering "as of t" for the
+    objects of one group (a deal's roles, a customer's relationships)."""
 
-    def __init__(self, rows: Iterable[tuple[int, datetime, str, tuple]]) -> None:
+    def __init__(self, rows: Iterable[tuple[int, int, datetime, str, tuple]]) -> None:
         self._by_id: dict[int, list[tuple[datetime, tuple | None]]] = defaultdict(list)
-        for object_id, when, kind, values in rows:
+        self._groups: dict[int, set[int]] = defaultdict(set)
+        for group, object_id, when, kind, values in rows:
             self._by_id[object_id].append((when, None if kind == "-" else values))
+            self._groups[group].add(object_id)
         for events in self._by_id.values():
             events.sort(key=lambda e: e[0])
         self._dates = {oid: [e[0] for e in events] for oid, events in self._by_id.items()}
 
-    def as_of(self, at: datetime) -> Iterator[tuple]:
-        for object_id, events in self._by_id.items():
+    def as_of(self, at: datetime, group: int) -> Iterator[tuple]:
+        for object_id in self._groups.get(group, ()):
+            events = self._by_id[object_id]
             index = bisect.bisect_right(self._dates[object_id], at)
             if index and events[index - 1][1] is not None:
                 yield events[index - 1][1]
@@ -123,17 +127,20 @@ def coverage_as_of(deals: list[Deal], at: datetime, timelines: dict | None = Non
     """Each deal's coverage as it stood at `at`, from the history tables."""
     timelines = timelines or load_timelines(deals)
     contacts = timelines["contacts"]
+    customer_ids = {deal.customer_id for deal in deals}
     best_stage: dict[int, int] = {}
-    for contact_id, stage in timelines["relationships"].as_of(at):
-        if contact_id in contacts:
-            best_stage[contact_id] = max(stage, best_stage.get(contact_id, 0))
+    for customer_id in customer_ids:
+        for contact_id, stage in timelines["relationships"].as_of(at, customer_id):
+            if contact_id in contacts:
+                best_stage[contact_id] = max(stage, best_stage.get(contact_id, 0))
     warm: dict[int, set[str]] = defaultdict(set)
     for contact_id, stage in best_stage.items():
         if stage >= Stage.MEETING:
             warm[contacts[contact_id][2]].add(contacts[contact_id][1])
     holders: dict[int, dict[str, list[RoleHolder]]] = defaultdict(lambda: defaultdict(list))
     role_layers: dict[int, set[str]] = defaultdict(set)
-    for deal_id, contact_id, role, attitude, influence in timelines["roles"].as_of(at):
+    role_rows = (row for deal in deals for row in timelines["roles"].as_of(at, deal.pk))
+    for deal_id, contact_id, role, attitude, influence in role_rows:
         if contact_id not in contacts:
             continue
         name, layer, _customer = contacts[contact_id]
@@ -142,7 +149,8 @@ def coverage_as_of(deals: list[Deal], at: datetime, timelines: dict | None = Non
         )
         role_layers[deal_id].add(layer)
     best_coach: dict[int, CoachCoverage] = {}
-    for contact_id, met in timelines["coaches"].as_of(at):
+    coach_rows = (row for customer_id in customer_ids for row in timelines["coaches"].as_of(at, customer_id))
+    for contact_id, met in coach_rows:
         if contact_id not in contacts:
             continue
         customer_id = contacts[contact_id][2]
@@ -177,20 +185,27 @@ def load_timelines(deals: list[Deal]) -> dict:
         ).values_list("pk", "name", "layer", "customer_id")
     }
     roles = _Timeline(
-        (row[0], row[1], row[2], row[3:])
+        (row[3], row[0], row[1], row[2], row[3:])
         for row in BuyingRole.history.filter(deal_id__in=deal_ids).values_list(
             "id", "history_date", "history_type", "deal_id", "contact_id", "role", "attitude", "influence"
         )
     )
+    # Grouped by customer, through the contact (a contact never changes customer).
     relationships = _Timeline(
-        (row[0], row[1], row[2], row[3:])
+        (contacts[row[3]][2] if row[3] in contacts else 0, row[0], row[1], row[2], row[3:])
         for row in Relationship.history.filter(contact__customer_id__in=customer_ids).values_list(
             "id", "history_date", "history_type", "contact_id", "stage"
         )
     )
     criteria = [name for pair in CoachAssessment.CRITERIA for name in pair]
     coaches = _Timeline(
-        (row["id"], row["history_date"], row["history_type"], (row["contact_id"], _criteria_met(row)))
+        (
+            contacts[row["contact_id"]][2] if row["contact_id"] in contacts else 0,
+            row["id"],
+            row["history_date"],
+            row["history_type"],
+            (row["contact_id"], _criteria_met(row)),
+        )
         for row in CoachAssessment.history.filter(contact__customer_id__in=customer_ids).values(
             "id", "history_date", "history_type", "contact_id", *criteria
         )

@@ -9,7 +9,8 @@ ridge-regularised logistic regression is fitted on them by iteratively
 reweighted least squares: a dozen features and a few thousand rows need no
 numerical library, so none is added (about forty lines below).
 
-Every deal counts once: its snapshots share a weight of 1. With fewer than
+Every state a deal went through counts once: its snapshots in that state
+share a weight of 1. With fewer than
 `MIN_CLOSED_DEALS` closed deals the fit is not trusted and the forecast falls
 back to the constant per-state table, and says so.
 
@@ -236,7 +237,13 @@ def _deal_facts() -> dict[int, tuple[date, Decimal]]:
 def training_examples(
     ended: dict[int, Outcome], facts: dict[int, tuple[date, Decimal]], *, before: date | None = None
 ) -> list[Example]:
-    """One example per snapshot of each deal that closed (before `before`), weights summing to 1 per deal."""
+    """Examples from the snapshots of each deal that closed (before `before`).
+
+    Each state a deal went through counts once (its snapshots in that state
+    share a weight of 1): the question the model answers is "a deal in this
+    state, with this decision chain: does it win?", asked once per state.
+    Weighting per deal instead would let short, early-lost deals dominate the
+    early states and make every lead look hopeless."""
     chosen = {pk: o for pk, o in ended.items() if before is None or o.closed_on < before}
     by_deal: dict[int, list[CoverageSnapshot]] = defaultdict(list)
     for snap in CoverageSnapshot.objects.filter(deal_id__in=list(chosen), state__in=list(BASELINE)).order_by(
@@ -247,10 +254,14 @@ def training_examples(
     examples = []
     for deal_id, snaps in by_deal.items():
         created, value = facts[deal_id]
+        per_state: dict[str, int] = defaultdict(int)
+        for snap in snaps:
+            per_state[snap.state] += 1
         for snap in snaps:
             raw = features_of(snap, age_days=(snap.day - created).days, value=value)
+            weight = 1 / per_state[snap.state]
             examples.append(
-                Example(deal_id, snap.state, _vector(raw), raw, float(chosen[deal_id].won), 1 / len(snaps))
+                Example(deal_id, snap.state, _vector(raw), raw, float(chosen[deal_id].won), weight)
             )
     return examples
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from contracts.alerts import milestone_alerts, renewal_alerts
 from contracts.demo import load_demo_contracts
-from dashboards.demo import load_demo_targets
+from dashboards.demo import load_demo_history, load_demo_targets
 from finance.demo import load_demo_finance
 from relationships.alerts import next_step_alerts
 from relationships.demo import load_demo_relationships, load_demo_roles
@@ -31,9 +31,12 @@ class Command(BaseCommand):
             load_demo_roles(users=users, customers=customers, deals=deals)
             load_demo_finance(users=users, customers=customers, deals=deals)
             load_demo_targets()
+            history = load_demo_history(users=users)
         # Run the deadline scans once, so the demo's bell is not empty until beat's first tick.
         alerts = milestone_alerts() + renewal_alerts() + next_step_alerts()
         self.stdout.write(f"Deadline alerts sent: {alerts}")
+        if history:
+            self.stdout.write(f"Closed deals of the last two years added: {history}")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Logins (password for all: {DEMO_PASSWORD}):"))
         for user in users.values():
             role = user.primary_role.label if user.primary_role else "-"
