@@ -96,3 +96,15 @@ def coverage_snapshot_task() -> int:
     written = snapshot_open_deals()
     log.info("coverage snapshots written: %s", written)
     return written
+
+
+@shared_task(
+    autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3, acks_late=True, time_limit=3600
+)
+def forecast_refit_task() -> int:
+    """Nightly: refit the win-probability model on every closed deal and backtest it."""
+    from contracts.forecast import forecast_refit
+
+    model = forecast_refit()
+    log.info("forecast refitted: %s", model)
+    return model.pk

@@ -419,7 +419,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "contracts.tasks.coverage_snapshot_task",
         "schedule": crontab(hour=1, minute=10),
     },
-    "forecast-refit": {"task": "dashboards.tasks.forecast_refit_task", "schedule": crontab(hour=2, minute=0)},
+    "forecast-refit": {"task": "contracts.tasks.forecast_refit_task", "schedule": crontab(hour=2, minute=0)},
 }
 
 # --- Webhooks (docs/integrations.md) ----------------------------------------

@@ -99,9 +99,9 @@ def load_demo_history(*, users: dict, today=None) -> int:  # noqa: ANN001, C901,
 
     from simple_history.utils import bulk_create_with_history
 
+    from contracts.forecast import forecast_refit
     from contracts.models import BuyingRole, Deal, DealTransition
     from contracts.snapshots import reconstruct_snapshots
-    from dashboards.forecast import forecast_refit
     from relationships.models import CoachAssessment, Contact, Customer, Relationship, Stage
 
     if Deal.objects.filter(number__startswith=f"{HISTORY_PREFIX}-").exists():

@@ -52,6 +52,7 @@ from contracts.models.roles import (  # noqa: F401
 )
 from contracts.models.snapshots import (  # noqa: F401
     CoverageSnapshot,
+    ForecastModel,
 )
 from contracts.models.templates import (  # noqa: F401
     Clause,

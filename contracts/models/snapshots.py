@@ -1,4 +1,4 @@
-"""Coverage over time: one compact row per deal and day."""
+"""Coverage over time (one compact row per deal and day) and the forecast fitted on it."""
 
 from __future__ import annotations
 
@@ -45,3 +45,33 @@ class CoverageSnapshot(models.Model):
     @property
     def coach_qualified(self) -> bool:
         return self.coach_criteria >= 3
+
+
+class ForecastModel(models.Model):
+    """One fit of the win-probability model (docs/forecast.md), kept so that
+    every figure says which fit it came from; the newest row is in use."""
+
+    fitted_at = models.DateTimeField(_("fitted"), auto_now_add=True)
+    method = models.CharField(_("method"), max_length=40)
+    # Closed deals the fit learned from, and how many of them were won.
+    n_deals = models.PositiveIntegerField(_("closed deals"))
+    n_won = models.PositiveIntegerField(_("won"))
+    # Empty when there was too little history: the forecast uses the state table.
+    features = models.JSONField(_("features"), default=list)
+    means = models.JSONField(default=list)
+    scales = models.JSONField(default=list)
+    coefficients = models.JSONField(default=list)
+    intercept = models.FloatField(default=0.0)
+    backtest = models.JSONField(_("backtest"), default=dict)
+
+    class Meta:
+        verbose_name = _("forecast model")
+        verbose_name_plural = _("forecast models")
+        ordering = ["-fitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.fitted_at:%Y-%m-%d %H:%M} ({self.n_deals})"
+
+    @property
+    def fallback(self) -> bool:
+        return not self.coefficients

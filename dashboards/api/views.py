@@ -130,8 +130,8 @@ class ForecastView(APIView):
         "the table is used (`model.fallback`). Deals in your scope being won, by expected close.",
     )
     def get(self, request: Request) -> Response:
+        from contracts import forecast
         from contracts.selectors import deal_list
-        from dashboards import forecast
 
         limit = _bounded_int(request, "limit", FORECAST_PAGE, 1, FORECAST_MAX_PAGE)
         offset = _bounded_int(request, "offset", 0, 0, 10**9)

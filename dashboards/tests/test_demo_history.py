@@ -8,9 +8,8 @@ import time
 import pytest
 from django.core.management import call_command
 
-from contracts.models import CoverageSnapshot, Deal, DealTransition
+from contracts.models import CoverageSnapshot, Deal, DealTransition, ForecastModel
 from dashboards.demo import HISTORY_PREFIX
-from dashboards.models import ForecastModel
 
 
 @pytest.mark.django_db

@@ -11,10 +11,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from contracts import forecast
+from contracts.forecast import BASELINE, Example, fit_logistic, forecast_refit, predict
 from contracts.models import CoverageSnapshot, Deal, DealTransition
 from contracts.tests.factories import BuyingRoleFactory, DealFactory
-from dashboards import forecast
-from dashboards.forecast import BASELINE, Example, fit_logistic, forecast_refit, predict
 from relationships.models import Relationship, Stage
 from relationships.tests.factories import ContactFactory, CustomerFactory
 

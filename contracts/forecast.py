@@ -36,9 +36,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts.coverage import coverage_for_deals
-from contracts.models import BuyingRole, CoverageSnapshot, Deal, DealTransition
+from contracts.models import BuyingRole, CoverageSnapshot, Deal, DealTransition, ForecastModel
 from contracts.snapshots import snapshot_from
-from dashboards.models import ForecastModel
 from relationships.models import Stage
 
 MIN_CLOSED_DEALS = 50
