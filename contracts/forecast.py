@@ -396,12 +396,16 @@ def _driver_text(name: str, raw: float, deal: Deal, snapshot: CoverageSnapshot, 
 
 
 def predict(
-    deals: Sequence[Deal], *, model: ForecastModel | None = None, today: date | None = None
+    deals: Sequence[Deal],
+    *,
+    model: ForecastModel | None = None,
+    today: date | None = None,
+    coverage: dict | None = None,
 ) -> dict[int, Prediction]:
     """Probability, baseline and the three strongest drivers of each open deal."""
     today = today or timezone.localdate()
     model = model if model is not None else current_model()
-    coverage = coverage_for_deals(deals)
+    coverage = coverage if coverage is not None else coverage_for_deals(deals)
     fit = (
         None
         if model is None or model.fallback or model.features != FEATURES

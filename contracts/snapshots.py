@@ -297,3 +297,17 @@ def _what_moved(before: CoverageSnapshot | None, after: CoverageSnapshot) -> lis
             % {"old": before.layers_reached, "new": after.layers_reached}
         )
     return reasons
+
+
+def sparkline(trend: list[dict], *, width: int = 160, height: int = 36) -> str:
+    """SVG polyline points for the score trend (0–100 bottom to top), or "" for < 2 points."""
+    if len(trend) < 2:
+        return ""
+    first, last = trend[0]["day"], trend[-1]["day"]
+    span = max((last - first).days, 1)
+    points = []
+    for row in trend:
+        x = round((row["day"] - first).days / span * (width - 4) + 2, 1)
+        y = round(height - 2 - row["score"] / 100 * (height - 4), 1)
+        points.append(f"{x},{y}")
+    return " ".join(points)

@@ -30,6 +30,17 @@ def dashboard_charts(figures: dict) -> dict:
             ],
         },
     }  # fmt: skip
+    calibration = (figures.get("forecast_model") or {}).get("backtest", {}).get("calibration")
+    if calibration and calibration.get("model"):
+        bins = calibration["model"]
+        charts["calibration"] = {
+            "type": "bar",
+            "labels": [b["bin"] for b in bins],
+            "datasets": [
+                {"label": _("Predicted win rate"), "data": [str(b["predicted"]) for b in bins]},
+                {"label": _("Observed win rate"), "data": [str(b["observed"]) for b in bins]},
+            ],
+        }
     if "receivables" in figures:  # only for who sees money
         buckets = figures["receivables"]["buckets"]
         charts["ageing"] = {

@@ -22,8 +22,10 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -37,7 +39,7 @@ from accounts.permissions import can_see_money
 from accounts.roles import Role
 from accounts.selectors import scope_departments, scope_users
 from contracts.coverage import coverage_for_deals
-from contracts.models import Concession, Deal, DealTransition, Milestone
+from contracts.models import Concession, CoverageSnapshot, Deal, DealTransition, Milestone
 from contracts.pricing import HUNDRED, cents
 from contracts.selectors import approval_inbox, deal_list
 from dashboards.models import SalesTarget
@@ -501,6 +503,55 @@ def largest_concessions(deals: QuerySet[Deal], *, today: date, limit: int = LIST
 # --- The dashboard -----------------------------------------------------------------
 
 
+def forecast_accuracy() -> dict:
+    """The model in use and its backtest against the state table (docs/forecast.md)."""
+    from contracts.forecast import current_model, summary
+
+    return summary(current_model())
+
+
+def coverage_movement(deals: QuerySet[Deal], *, today: date, days: int = 7) -> dict:
+    """Deals whose coverage score moved in the last `days` days, up or down,
+    by owner: from the daily snapshots, in one query (the score before the
+    week is a correlated subquery on the (deal, day) unique index)."""
+    start = today - timedelta(days=days)
+    before = CoverageSnapshot.objects.filter(deal=OuterRef("deal_id"), day__lte=start).order_by("-day")
+    latest = CoverageSnapshot.objects.filter(deal=OuterRef("deal_id"), day__lte=today).order_by("-day")
+    rows = (
+        CoverageSnapshot.objects.filter(deal__in=deals.order_by().values("pk"), day__gt=start, day__lte=today)
+        .values("deal_id")
+        .distinct()
+        .annotate(
+            before=Subquery(before.values("score")[:1]),
+            now=Subquery(latest.values("score")[:1]),
+            owner=F("deal__owner_id"),
+            owner_first=F("deal__owner__first_name"),
+            owner_last=F("deal__owner__last_name"),
+            owner_username=F("deal__owner__username"),
+        )
+    )
+    owners: dict[int, dict] = {}
+    up = down = 0
+    for row in rows:
+        if row["before"] is None or row["now"] == row["before"]:
+            continue  # new this week, or back where it was
+        name = f"{row['owner_first']} {row['owner_last']}".strip() or row["owner_username"]
+        entry = owners.setdefault(row["owner"], {"owner": name, "up": 0, "down": 0, "net": 0})
+        if row["now"] > row["before"]:
+            entry["up"] += 1
+            up += 1
+        else:
+            entry["down"] += 1
+            down += 1
+        entry["net"] += row["now"] - row["before"]
+    return {
+        "since": start,
+        "up": up,
+        "down": down,
+        "owners": sorted(owners.values(), key=lambda e: (e["net"], e["owner"])),
+    }
+
+
 def dashboard_figures(*, user: User, filters: Filters) -> dict:
     """Every cacheable figure of the dashboard (all but the approval inbox);
     the receivables only for who sees money."""
@@ -519,6 +570,8 @@ def dashboard_figures(*, user: User, filters: Filters) -> dict:
         "milestones": milestone_alerts(deals, today=today),
         "coverage": coverage_heatmap(deals),
         "concessions": largest_concessions(deals, today=today),
+        "forecast_model": forecast_accuracy(),
+        "coverage_movement": coverage_movement(deals, today=today),
     }
     if can_see_money(user):  # receivables are finance's, like the invoices behind them
         figures["receivables"] = receivables_ageing(user=user, deals=deals, as_of=today)

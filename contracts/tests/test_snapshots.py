@@ -120,3 +120,37 @@ def test_the_snapshot_runs_in_bounded_queries(rep, django_assert_max_num_queries
         BuyingRoleFactory(deal=deal, contact=ContactFactory(customer=deal.customer), role="selector")
     with django_assert_max_num_queries(12):
         assert snapshot_open_deals() == 30
+
+
+@pytest.mark.django_db
+def test_the_dashboard_counts_coverage_movement_by_owner(covered_deal, rep):
+    from dashboards.selectors import coverage_movement
+
+    today = timezone.localdate()
+    snapshot_open_deals(day=today - timedelta(days=10))
+    BuyingRoleFactory(
+        deal=covered_deal, contact=ContactFactory(customer=covered_deal.customer), role="acceptor"
+    )
+    snapshot_open_deals(day=today - timedelta(days=2))
+    still = DealFactory(owner=rep, state=Deal.State.BIDDING)  # new this week: no "before", not counted
+    snapshot_open_deals(day=today - timedelta(days=1))
+    movement = coverage_movement(Deal.objects.filter(pk__in=[covered_deal.pk, still.pk]), today=today)
+    assert movement["up"] == 1
+    assert movement["down"] == 0
+    assert movement["owners"][0]["up"] == 1
+    assert movement["owners"][0]["net"] > 0
+
+
+@pytest.mark.django_db
+def test_the_deal_page_shows_the_probability_and_the_trend(client, rep, covered_deal):
+    today = timezone.localdate()
+    snapshot_open_deals(day=today - timedelta(days=3))
+    BuyingRoleFactory(
+        deal=covered_deal, contact=ContactFactory(customer=covered_deal.customer), role="acceptor"
+    )
+    snapshot_open_deals(day=today)
+    client.force_login(rep)
+    page = client.get(f"/deals/{covered_deal.pk}/").content.decode()
+    assert "Win probability and coverage trend" in page
+    assert "<polyline" in page
+    assert "Acceptor named" in page

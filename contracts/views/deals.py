@@ -21,6 +21,7 @@ from contracts import permissions as p
 from contracts.coverage import coverage_for_deals
 from contracts.documents import signed_version
 from contracts.filters import DealFilter
+from contracts.forecast import BASELINE, predict
 from contracts.models import (
     ContractDocument,
     Deal,
@@ -43,6 +44,7 @@ from contracts.selectors import (
     transition_options,
 )
 from contracts.signing.views import signing_context
+from contracts.snapshots import score_trend, sparkline
 from contracts.views.common import _changed, _form_page, _people, _tab_url
 from core.exports import export_response
 from core.pages import pk_url
@@ -138,8 +140,13 @@ def _deal_page(
 def _overview(request: HttpRequest, deal: Deal) -> dict:
     actions = list(deal.actions.select_related("item", "owner").filter(state=deal.state))
     done = sum(1 for a in actions if a.done_at)
+    coverage = coverage_for_deals([deal])
+    trend = score_trend(deal)
     return {
-        "coverage": coverage_for_deals([deal]).get(deal.pk),
+        "coverage": coverage.get(deal.pk),
+        "prediction": predict([deal], coverage=coverage).get(deal.pk) if deal.state in BASELINE else None,
+        "trend": trend,
+        "trend_points": sparkline(trend),
         "totals": deal_totals(deal),
         "next_milestone": next_milestones([deal]).get(deal.pk),
         "actions": actions,

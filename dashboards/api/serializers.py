@@ -59,6 +59,13 @@ class DashboardSerializer(serializers.Serializer):
     coverage = serializers.DictField(help_text="Relationship coverage heatmap of open deals.")
     concessions = serializers.ListField(child=serializers.DictField(), help_text="Largest concessions.")
     approvals = serializers.DictField(help_text="Approval steps waiting for the caller.")
+    forecast_model = serializers.DictField(
+        help_text="The win-probability model in use and its backtest against the state table "
+        "(the same object as `model` plus `backtest` at /api/forecast/)."
+    )
+    coverage_movement = serializers.DictField(
+        help_text="Deals whose coverage score moved in the last 7 days: `up`, `down`, and per owner."
+    )
 
 
 class ReportSerializer(serializers.Serializer):

@@ -88,7 +88,11 @@ def _deal_list(w: World) -> str:
 ENDPOINTS: dict[str, tuple[str, Callable[[World], str], int]] = {
     # name: (who asks, url, budget)
     "deal_list": ("rep", _deal_list, 13),
-    "deal_detail": ("rep", lambda w: reverse("contracts:deal_detail", args=[w.deal.pk]), 18),
+    "deal_detail": (
+        "rep",
+        lambda w: reverse("contracts:deal_detail", args=[w.deal.pk]),
+        20,
+    ),  # +forecast model, trend
     "pipeline_board": ("rep", lambda w: reverse("contracts:deal_board"), 13),
     "org_chart": ("rep", lambda w: reverse("relationships:org_chart", args=[w.org.pk]), 17),
     "customer_page": ("rep", lambda w: reverse("relationships:customer_detail", args=[w.org.pk]), 13),
