@@ -383,11 +383,11 @@ def test_moves_of_a_big_customer_take_a_fixed_number_of_queries(
     deal = type(deal).objects.select_related("customer", "owner__department").get(pk=deal.pk)
 
     started = time.perf_counter()
-    # coverage 3, contacts, relationships, coach assessments, needs, roles, dismissals,
-    # accepted moves, the viewer's roles: 11 whatever the size.
-    with django_assert_max_num_queries(11):
+    # coverage 3, contacts, relationships, their users, coach assessments, needs, roles,
+    # dismissals, accepted moves, the viewer's roles: 12 whatever the size.
+    with django_assert_max_num_queries(12):
         moves = next_moves(deal, viewer=rep)
     elapsed = time.perf_counter() - started
 
     assert {m.gap.kind for m in moves} >= {"role_missing", "opponent", "coach", "layer"}
-    assert elapsed < 0.5  # ~30 ms measured on 300 people; the budget allows a slow CI machine
+    assert elapsed < 0.5  # 65–80 ms measured on 300 people (a loaded 2-core machine); the budget allows a slow CI machine
