@@ -348,6 +348,7 @@ class Move:
     due: date
     assignable: bool = True
     note: str = ""
+    deal: Deal | None = None  # set where moves of several deals are listed together
 
     @property
     def target_stage_label(self) -> str:
@@ -633,3 +634,23 @@ def my_open_deals(*, user: User, visible: QuerySet[Deal], limit: int) -> tuple[l
         .order_by("-updated_at", "-pk")[: limit + 1]
     )
     return rows[:limit], len(rows) > limit
+
+
+MY_DEALS_LIMIT = 15  # the home page computes moves for this many of the user's open deals
+
+
+def my_next_moves(
+    *, user: User, visible: QuerySet[Deal], limit: int = MY_DEALS_LIMIT
+) -> tuple[list[Move], bool]:
+    """Moves whose person is `user`, across their most recently active open
+    deals (at most `limit`, and whether more were left out), soonest due first."""
+    deals, capped = my_open_deals(user=user, visible=visible, limit=limit)
+    moves = next_moves_for_deals(deals, viewer=user)
+    by_id = {d.pk: d for d in deals}
+    mine = [
+        replace(move, deal=by_id[deal_id])
+        for deal_id, deal_moves in moves.items()
+        for move in deal_moves
+        if move.our_user.pk == user.pk
+    ]
+    return sorted(mine, key=lambda m: (m.due, m.deal.pk)), capped

@@ -390,4 +390,6 @@ def test_moves_of_a_big_customer_take_a_fixed_number_of_queries(
     elapsed = time.perf_counter() - started
 
     assert {m.gap.kind for m in moves} >= {"role_missing", "opponent", "coach", "layer"}
-    assert elapsed < 0.5  # 65–80 ms measured on 300 people (a loaded 2-core machine); the budget allows a slow CI machine
+    assert (
+        elapsed < 0.5
+    )  # 65–80 ms measured on 300 people (a loaded 2-core machine); the budget allows a slow CI machine

@@ -1,0 +1,62 @@
+"""The deal overview's next-moves card: accept or dismiss a move (htmx or plain POST)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from contracts import services
+from contracts.models import Deal
+from contracts.next_moves import next_moves
+from contracts.selectors import deal_get_for_user
+
+CARD = "contracts/next_moves/_card.html"
+
+
+def _deal(request: HttpRequest, pk: int) -> Deal:
+    return deal_get_for_user(user=request.user, pk=pk, for_write=True)
+
+
+def _answer(
+    request: HttpRequest, deal: Deal, *, done: str = "", error: str = "", key: str = ""
+) -> HttpResponse:
+    """The refreshed card for htmx; otherwise back to the overview with a message."""
+    if request.headers.get("HX-Request"):
+        context = {"deal": deal, "moves": next_moves(deal, viewer=request.user), "can_act": True}
+        return render(request, CARD, {**context, "done": done, "error": error, "error_key": key})
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("contracts:deal_detail", pk=deal.pk)
+
+
+@require_POST
+@login_required
+def next_move_accept(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    deal = _deal(request, pk)
+    interaction = services.next_move_accept(deal=deal, key=key, acting_user=request.user)
+    done = _("Accepted: “%(step)s” is now a next step for %(owner)s, due %(due)s.") % {
+        "step": interaction.next_step,
+        "owner": interaction.next_step_owner,
+        "due": interaction.next_step_due.isoformat(),
+    }
+    return _answer(request, deal, done=done)
+
+
+@require_POST
+@login_required
+def next_move_dismiss(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    deal = _deal(request, pk)
+    try:
+        services.next_move_dismiss(
+            deal=deal, key=key, reason=request.POST.get("reason", ""), acting_user=request.user
+        )
+    except ValidationError as refused:
+        return _answer(request, deal, error=" ".join(refused.messages), key=key)
+    return _answer(request, deal, done=_("Dismissed: not proposed again for a while."))
