@@ -465,8 +465,6 @@ def moves_for_gap(gap: Gap, facts: DealFacts) -> list[Move]:
     for whom in _whoms(rule, gap, facts):
         several = rule.whom == "coach_candidates" and whom is not None
         key = move_key(gap, whom.id if several else None)
-        if key in facts.suppressed:
-            continue
         if rule.path == "owner":
             values = {"user": str(facts.deal.owner), "whom": whom.name if whom else facts.deal.customer.name}
             our_user, path = (
@@ -507,7 +505,21 @@ def _due(facts: DealFacts, days: int) -> date:
 
 
 def compute_moves(facts: DealFacts) -> list[Move]:
-    return [move for gap in facts.coverage.gap_items for move in moves_for_gap(gap, facts)]
+    """One move per gap (two for the coach), most urgent gap first. The same
+    thing with the same person for two gaps (an opponent nobody knows: the
+    opponent and relationship gaps both say "meet her") is proposed once,
+    for the first gap; it stays hidden while that move is accepted or dismissed."""
+    seen: set[tuple[int | None, str]] = set()
+    moves = []
+    for gap in facts.coverage.gap_items:
+        for move in moves_for_gap(gap, facts):
+            same = (move.contact.id if move.contact else None, move.what)
+            if same in seen:
+                continue
+            seen.add(same)
+            if move.key not in facts.suppressed:
+                moves.append(move)
+    return moves
 
 
 def for_viewer(moves: Iterable[Move], deal: Deal, viewer: User) -> list[Move]:
@@ -530,9 +542,10 @@ def _customer_facts(customer_ids: set[int]) -> dict[int, CustomerFacts]:
     """Plain rows, not model instances: building 300 contacts as models costs more than the queries."""
     facts: dict[int, CustomerFacts] = defaultdict(CustomerFacts)
     by_contact: dict[int, CustomerFacts] = {}
+    criteria = [f"coach_assessment__{name}" for pair in CoachAssessment.CRITERIA for name in pair]
     for customer_id, *row in Contact.objects.filter(customer_id__in=customer_ids, is_active=True).values_list(
         "customer_id", "pk", "name", "title", "layer", "social_style", "org_unit_id", "org_unit__name",
-        "reports_to_id",
+        "reports_to_id", "coach_assessment__pk", *criteria,
     ):  # fmt: skip
         person = Person(*row[:6], row[6] or "", row[7])
         cf = by_contact[person.id] = facts[customer_id]
@@ -541,23 +554,12 @@ def _customer_facts(customer_ids: set[int]) -> dict[int, CustomerFacts]:
             cf.reports[person.reports_to_id].append(person.id)
         if person.org_unit_id:
             cf.unit_members[person.org_unit_id].append(person.id)
+        if row[8] is not None:  # assessed as a coach
+            _coach_criteria(cf, person.id, dict(zip(criteria, row[9:], strict=True)))
     contact_ids = list(by_contact)
-    rows = list(
-        Relationship.objects.filter(contact_id__in=contact_ids).values_list("user_id", "contact_id", "stage")
-    )
-    users = User.objects.select_related("department").in_bulk({user_id for user_id, _c, _s in rows})
-    for user_id, contact_id, stage in rows:
-        by_contact[contact_id].links[contact_id].append(Link(users[user_id], contact_id, stage))
-    criteria = [name for pair in CoachAssessment.CRITERIA for name in pair]
-    for contact_id, *values in CoachAssessment.objects.filter(contact_id__in=contact_ids).values_list(
-        "contact_id", *criteria
-    ):
-        held = dict(zip(criteria, values, strict=True))
-        missing = [
-            label for label, met in COACH_CRITERIA if not (held[met] and held[f"{met}_evidence"].strip())
-        ]
-        by_contact[contact_id].coach_met[contact_id] = len(COACH_CRITERIA) - len(missing)
-        by_contact[contact_id].coach_missing[contact_id] = missing
+    # Model rows here: our people are few, and their department decides whether they are assignable.
+    for rel in Relationship.objects.filter(contact_id__in=contact_ids).select_related("user__department"):
+        by_contact[rel.contact_id].links[rel.contact_id].append(Link(rel.user, rel.contact_id, rel.stage))
     for contact_id, *need in (
         ContactNeed.objects.filter(contact_id__in=contact_ids, addressed=False)
         .order_by("pk")
@@ -567,39 +569,56 @@ def _customer_facts(customer_ids: set[int]) -> dict[int, CustomerFacts]:
     return facts
 
 
+def _coach_criteria(cf: CustomerFacts, contact_id: int, held: dict) -> None:
+    missing = [
+        label
+        for label, met in COACH_CRITERIA
+        if not (held[f"coach_assessment__{met}"] and held[f"coach_assessment__{met}_evidence"].strip())
+    ]
+    cf.coach_met[contact_id] = len(COACH_CRITERIA) - len(missing)
+    cf.coach_missing[contact_id] = missing
+
+
 def _suppressed(deal_ids: list[int]) -> dict[int, set[str]]:
     now = timezone.now()
     keys: dict[int, set[str]] = defaultdict(set)
-    for deal_id, key in NextMoveDismissal.objects.filter(deal_id__in=deal_ids, until__gt=now).values_list(
-        "deal_id", "gap_key"
-    ):
-        keys[deal_id].add(key)
-    for deal_id, key in NextMoveAcceptance.objects.filter(
+    dismissed = NextMoveDismissal.objects.filter(deal_id__in=deal_ids, until__gt=now)
+    accepted = NextMoveAcceptance.objects.filter(
         deal_id__in=deal_ids, interaction__next_step_done_at__isnull=True
-    ).values_list("deal_id", "gap_key"):
+    )
+    for deal_id, key in (
+        dismissed.order_by().values_list("deal_id", "gap_key")
+        .union(accepted.order_by().values_list("deal_id", "gap_key"))
+    ):  # fmt: skip
         keys[deal_id].add(key)
     return keys
 
 
-def deal_facts(deals: list[Deal]) -> list[DealFacts]:
+ATTITUDE_ORDER = {
+    BuyingRole.Attitude.OPPONENT: 0,
+    BuyingRole.Attitude.NEUTRAL: 1,
+    BuyingRole.Attitude.SUPPORTER: 2,
+}
+
+
+def _attitudes(coverage: Coverage) -> dict[int, str]:
+    """Each role holder's attitude on the deal; the least favourable when they hold several roles."""
+    attitudes: dict[int, str] = {}
+    for holder in (h for rc in coverage.roles for h in rc.holders):
+        known = attitudes.get(holder.contact_id)
+        if known is None or ATTITUDE_ORDER[holder.attitude] < ATTITUDE_ORDER[known]:
+            attitudes[holder.contact_id] = holder.attitude
+    return attitudes
+
+
+def deal_facts(deals: list[Deal], coverage: dict[int, Coverage] | None = None) -> list[DealFacts]:
     """Everything the moves of `deals` need, in a fixed number of queries. The
     deals come with customer and owner (and the owner's department) loaded."""
     if not deals:
         return []
-    coverage = coverage_for_deals(deals)
+    coverage = coverage if coverage is not None else coverage_for_deals(deals)
     customers = _customer_facts({d.customer_id for d in deals})
-    attitudes: dict[int, dict[int, str]] = defaultdict(dict)
-    order = {
-        BuyingRole.Attitude.OPPONENT: 0,
-        BuyingRole.Attitude.NEUTRAL: 1,
-        BuyingRole.Attitude.SUPPORTER: 2,
-    }
-    for deal_id, contact_id, attitude in BuyingRole.objects.filter(deal__in=deals).values_list(
-        "deal_id", "contact_id", "attitude"
-    ):
-        known = attitudes[deal_id].get(contact_id)
-        if known is None or order[attitude] < order[known]:
-            attitudes[deal_id][contact_id] = attitude
+    attitudes = {deal_id: _attitudes(cov) for deal_id, cov in coverage.items()}
     suppressed = _suppressed([d.pk for d in deals])
     today = timezone.localdate()
     return [
@@ -615,13 +634,17 @@ def deal_facts(deals: list[Deal]) -> list[DealFacts]:
     ]
 
 
-def next_moves_for_deals(deals: Iterable[Deal], *, viewer: User) -> dict[int, list[Move]]:
-    deals = list(deals)
-    return {f.deal.pk: for_viewer(compute_moves(f), f.deal, viewer) for f in deal_facts(deals)}
+def next_moves_for_deals(
+    deals: Iterable[Deal], *, viewer: User, coverage: dict[int, Coverage] | None = None
+) -> dict[int, list[Move]]:
+    """`coverage`: the deals' coverage when the caller has it already (saves its queries)."""
+    facts = deal_facts(list(deals), coverage)
+    return {f.deal.pk: for_viewer(compute_moves(f), f.deal, viewer) for f in facts}
 
 
-def next_moves(deal: Deal, *, viewer: User) -> list[Move]:
-    return next_moves_for_deals([deal], viewer=viewer)[deal.pk]
+def next_moves(deal: Deal, *, viewer: User, coverage: Coverage | None = None) -> list[Move]:
+    known = {deal.pk: coverage} if coverage is not None else None
+    return next_moves_for_deals([deal], viewer=viewer, coverage=known)[deal.pk]
 
 
 def my_open_deals(*, user: User, visible: QuerySet[Deal], limit: int) -> tuple[list[Deal], bool]:

@@ -57,15 +57,16 @@ class ContractsDealProvider:
     def org_chart_panel(
         self, *, user: User, customer: Customer, deal: Deal, contacts: list[Contact]
     ) -> Panel:
+        coverage = coverage_for_deals([deal]).get(deal.pk)
         return Panel(
             "contracts/_org_chart_deal.html",
             {
                 "deal": deal,
-                "coverage": coverage_for_deals([deal]).get(deal.pk),
+                "coverage": coverage,
                 "role_form": BuyingRoleForm(deal=deal, contacts=contacts),
                 "can_set_roles": can_set_buying_roles(user, deal),
                 "chart_moves": (
-                    next_moves(deal, viewer=user)
+                    next_moves(deal, viewer=user, coverage=coverage)
                     if deal.is_open and can_work_next_moves(user, deal)
                     else None
                 ),

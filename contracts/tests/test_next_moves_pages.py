@@ -28,20 +28,22 @@ def key_of(deal, kind="opponent"):
     return next(m.key for m in next_moves(deal, viewer=deal.owner) if m.gap.kind == kind)
 
 
-def test_overview_shows_the_next_moves_card(client, rep, deal):
+def test_overview_loads_the_next_moves_card(client, rep, deal):
     client.force_login(rep)
 
     page = client.get(f"/deals/{deal.pk}/").content.decode()
+    card = client.get(f"/deals/{deal.pk}/next-moves/", **HTMX).content.decode()
 
-    assert 'id="next-moves"' in page
-    assert "Present a value case to Li Na" in page
-    assert f"/deals/{deal.pk}/next-moves/{key_of(deal)}/accept/" in page
+    assert f'hx-get="/deals/{deal.pk}/next-moves/"' in page
+    assert "Present a value case to Li Na" in card
+    assert f"/deals/{deal.pk}/next-moves/{key_of(deal)}/accept/" in card
 
 
 def test_overview_has_no_moves_for_who_only_reads_the_deal(client, finance, deal):
     client.force_login(finance)
 
     assert 'id="next-moves"' not in client.get(f"/deals/{deal.pk}/").content.decode()
+    assert client.get(f"/deals/{deal.pk}/next-moves/").status_code == 403
 
 
 def test_accept_with_htmx_answers_the_refreshed_card(client, rep, deal):
@@ -102,7 +104,7 @@ def test_org_chart_lists_moves_by_person(client, rep, deal):
     page = client.get(f"/customers/{deal.customer_id}/org-chart/?deal={deal.pk}").content.decode()
 
     assert 'id="oc-moves"' in page
-    assert f'data-contact="{boss.pk}"' in page
+    assert f'data-move-contact="{boss.pk}"' in page
     assert "js/next_moves.js" in page
 
 
@@ -122,7 +124,7 @@ def test_home_lists_my_moves(client, rep, teammate, deal):
 
 
 @pytest.mark.parametrize("size", [2, 40])
-def test_overview_and_home_run_a_bounded_number_of_queries(
+def test_the_card_org_chart_and_home_run_a_bounded_number_of_queries(
     client, rep, deal, size, django_assert_max_num_queries
 ):
     for i in range(size):
@@ -131,7 +133,9 @@ def test_overview_and_home_run_a_bounded_number_of_queries(
         if i % 5 == 0:
             DealFactory(owner=rep, customer=deal.customer)
     client.force_login(rep)
-    with django_assert_max_num_queries(45):
-        assert client.get(f"/deals/{deal.pk}/").status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/deals/{deal.pk}/next-moves/").status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(f"/customers/{deal.customer_id}/org-chart/?deal={deal.pk}").status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get("/").status_code == 200

@@ -54,6 +54,7 @@ from contracts.views.negotiation import (  # noqa: F401
 from contracts.views.next_moves import (  # noqa: F401
     next_move_accept,
     next_move_dismiss,
+    next_moves_card,
 )
 from contracts.views.pricing import (  # noqa: F401
     catalogue_export,

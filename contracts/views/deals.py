@@ -27,7 +27,6 @@ from contracts.models import (
     RiskItem,
     RiskPolicy,
 )
-from contracts.next_moves import next_moves
 from contracts.pricing import deal_totals
 from contracts.resources import DealResource
 from contracts.selectors import (
@@ -148,11 +147,7 @@ def _overview(request: HttpRequest, deal: Deal) -> dict:
         "actions_percent": round(100 * done / len(actions)) if actions else 0,
         "open_flags": deal.risk_flags.count(),
         "missed": missed_follow_ups(deal),
-        "next_moves": (
-            next_moves(deal, viewer=request.user)
-            if deal.is_open and p.can_work_next_moves(request.user, deal)
-            else None
-        ),
+        "show_next_moves": deal.is_open and p.can_work_next_moves(request.user, deal),
     }
 
 

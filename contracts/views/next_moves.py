@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from contracts import services
 from contracts.models import Deal
@@ -20,6 +20,16 @@ CARD = "contracts/next_moves/_card.html"
 
 def _deal(request: HttpRequest, pk: int) -> Deal:
     return deal_get_for_user(user=request.user, pk=pk, for_write=True)
+
+
+@require_GET
+@login_required
+def next_moves_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The card, loaded by the overview after the page (htmx): the page stays fast."""
+    deal = _deal(request, pk)
+    return render(
+        request, CARD, {"deal": deal, "moves": next_moves(deal, viewer=request.user), "can_act": True}
+    )
 
 
 def _answer(

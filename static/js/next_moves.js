@@ -11,7 +11,7 @@
   const show = (contactId, name) => {
     let shown = 0;
     moves.forEach((move) => {
-      const visible = !contactId || move.dataset.contact === contactId;
+      const visible = !contactId || move.dataset.moveContact === contactId;
       move.classList.toggle("d-none", !visible);
       shown += visible ? 1 : 0;
     });
