@@ -139,3 +139,16 @@ def test_the_card_org_chart_and_home_run_a_bounded_number_of_queries(
         assert client.get(f"/customers/{deal.customer_id}/org-chart/?deal={deal.pk}").status_code == 200
     with django_assert_max_num_queries(30):
         assert client.get("/").status_code == 200
+
+
+def test_admin_lists_accepted_and_dismissed_moves_read_only(admin_client, rep, deal):
+    from contracts.services import next_move_accept
+
+    key = key_of(deal)
+    next_move_accept(deal=deal, key=key, acting_user=rep)
+
+    listing = admin_client.get("/admin/contracts/nextmoveacceptance/")
+    assert listing.status_code == 200
+    assert key in listing.content.decode()
+    assert admin_client.get("/admin/contracts/nextmovedismissal/").status_code == 200
+    assert admin_client.get("/admin/contracts/nextmovedismissal/add/").status_code == 403
