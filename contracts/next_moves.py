@@ -637,9 +637,13 @@ def deal_facts(deals: list[Deal], coverage: dict[int, Coverage] | None = None) -
 def next_moves_for_deals(
     deals: Iterable[Deal], *, viewer: User, coverage: dict[int, Coverage] | None = None
 ) -> dict[int, list[Move]]:
-    """`coverage`: the deals' coverage when the caller has it already (saves its queries)."""
-    facts = deal_facts(list(deals), coverage)
-    return {f.deal.pk: for_viewer(compute_moves(f), f.deal, viewer) for f in facts}
+    """Moves of open deals (a closed deal has none). `coverage`: the deals'
+    coverage when the caller has it already (saves its queries)."""
+    deals = list(deals)
+    moves: dict[int, list[Move]] = {deal.pk: [] for deal in deals}
+    for f in deal_facts([d for d in deals if d.is_open], coverage):
+        moves[f.deal.pk] = for_viewer(compute_moves(f), f.deal, viewer)
+    return moves
 
 
 def next_moves(deal: Deal, *, viewer: User, coverage: Coverage | None = None) -> list[Move]:

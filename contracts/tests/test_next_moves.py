@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Notification
 from accounts.tests.factories import UserFactory
 from contracts.coverage import Gap
-from contracts.models import BuyingRole, NextMoveAcceptance, NextMoveDismissal
+from contracts.models import BuyingRole, Deal, NextMoveAcceptance, NextMoveDismissal
 from contracts.next_moves import deal_facts, moves_for_gap, next_moves
 from contracts.services import next_move_accept, next_move_dismiss
 from contracts.tests.factories import BuyingRoleFactory, DealFactory
@@ -406,3 +406,9 @@ def test_the_same_move_for_two_gaps_is_proposed_once_for_the_first(deal, rep):
 
     next_move_accept(deal=deal, key=toward[0].key, acting_user=rep)
     assert not [m for m in moves_of(deal, rep) if m.what == "Meet Li Na"]
+
+
+def test_a_closed_deal_has_no_moves(rep):
+    deal = DealFactory(owner=rep, state=Deal.State.LOST)
+
+    assert moves_of(deal, rep) == []

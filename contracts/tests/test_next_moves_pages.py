@@ -3,6 +3,8 @@
 import pytest
 
 from contracts.models import BuyingRole, NextMoveAcceptance, NextMoveDismissal
+from contracts.next_moves import next_moves
+from contracts.services import next_move_accept
 from contracts.tests.factories import BuyingRoleFactory, DealFactory
 from relationships.models import Layer, Stage
 from relationships.tests.factories import ContactFactory, RelationshipFactory
@@ -23,8 +25,6 @@ def deal(rep):
 
 
 def key_of(deal, kind="opponent"):
-    from contracts.next_moves import next_moves
-
     return next(m.key for m in next_moves(deal, viewer=deal.owner) if m.gap.kind == kind)
 
 
@@ -142,8 +142,6 @@ def test_the_card_org_chart_and_home_run_a_bounded_number_of_queries(
 
 
 def test_admin_lists_accepted_and_dismissed_moves_read_only(admin_client, rep, deal):
-    from contracts.services import next_move_accept
-
     key = key_of(deal)
     next_move_accept(deal=deal, key=key, acting_user=rep)
 
