@@ -27,7 +27,7 @@ def test_rep_accepts_two_moves_logs_the_meeting_and_the_score_rises(live_server,
     page.goto(f"{live_server.url}/deals/{deal.pk}/")
     card = page.locator("#next-moves")
     expect(card).to_contain_text("Nobody on our side has a relationship with the decision maker (Li Na).")
-    screen("next-moves-proposed", card)
+    screen("next-moves-proposed")
     for whom in ("Li Na", "Ma Jie"):
         card.locator(".next-move", has_text=f"Meet {whom}").get_by_role("button", name="Accept").click()
         expect(card.locator(".alert-success")).to_contain_text(f"Meet {whom}")
