@@ -13,7 +13,8 @@ from accounts.models import Notification
 from accounts.tests.factories import UserFactory
 from contracts.coverage import Gap
 from contracts.models import BuyingRole, Deal, NextMoveAcceptance, NextMoveDismissal
-from contracts.next_moves import deal_facts, moves_for_gap, next_moves
+from contracts.next_moves import deal_facts, moves_for_gap, my_next_moves, next_moves
+from contracts.selectors import deal_list
 from contracts.services import next_move_accept, next_move_dismiss
 from contracts.tests.factories import BuyingRoleFactory, DealFactory
 from relationships.alerts import next_step_alerts
@@ -412,3 +413,16 @@ def test_a_closed_deal_has_no_moves(rep):
     deal = DealFactory(owner=rep, state=Deal.State.LOST)
 
     assert moves_of(deal, rep) == []
+
+
+def test_my_moves_are_mine_across_my_latest_open_deals_and_say_when_capped(rep, teammate):
+    deals = [DealFactory(owner=rep) for _ in range(3)]
+    DealFactory(owner=teammate)
+
+    moves, capped = my_next_moves(user=rep, visible=deal_list(user=rep), limit=2)
+
+    assert capped
+    assert {m.deal.pk for m in moves} <= {d.pk for d in deals[1:]}
+    assert moves
+    assert all(m.our_user == rep for m in moves)
+    assert my_next_moves(user=rep, visible=deal_list(user=rep), limit=5)[1] is False

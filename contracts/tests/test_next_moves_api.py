@@ -112,3 +112,12 @@ def test_listing_runs_a_fixed_number_of_queries(deal, rep, size, django_assert_m
     client = api(rep)
     with django_assert_max_num_queries(14):
         assert client.get(url(deal)).status_code == 200
+
+
+def test_dismiss_reason_over_300_characters_is_400(deal, rep):
+    key = opponent_move(deal, rep)["key"]
+
+    response = api(rep).post(url(deal, key, "dismiss"), {"reason": "x" * 301}, format="json")
+
+    assert response.status_code == 400
+    assert "reason" in response.json()["fields"]
