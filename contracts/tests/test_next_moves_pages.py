@@ -90,6 +90,18 @@ def test_dismiss_with_a_reason(client, rep, deal):
     assert NextMoveDismissal.objects.get(deal=deal).gap_key == key
 
 
+def test_a_move_gone_meanwhile_refreshes_the_card_saying_so(client, rep, deal):
+    client.force_login(rep)
+    key = key_of(deal)
+    client.post(f"/deals/{deal.pk}/next-moves/{key}/accept/", **HTMX)
+
+    response = client.post(f"/deals/{deal.pk}/next-moves/{key}/dismiss/", {"reason": "Late"}, **HTMX)
+
+    assert response.status_code == 200
+    assert "No such next move on this deal" in response.content.decode()
+    assert not NextMoveDismissal.objects.exists()
+
+
 def test_unknown_move_is_404_and_an_outsider_cannot_act(client, rep, outsider, deal):
     client.force_login(rep)
     assert client.post(f"/deals/{deal.pk}/next-moves/nothing.here/accept/").status_code == 404

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -33,12 +33,14 @@ def next_moves_card(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _answer(
-    request: HttpRequest, deal: Deal, *, done: str = "", error: str = "", key: str = ""
+    request: HttpRequest, deal: Deal, *, done: str = "", error: str = "", key: str = "", gone: str = ""
 ) -> HttpResponse:
     """The refreshed card for htmx; otherwise back to the overview with a message."""
     if request.headers.get("HX-Request"):
         context = {"deal": deal, "moves": next_moves(deal, viewer=request.user), "can_act": True}
-        return render(request, CARD, {**context, "done": done, "error": error, "error_key": key})
+        return render(
+            request, CARD, {**context, "done": done, "error": error, "error_key": key, "gone": gone}
+        )
     if error:
         messages.error(request, error)
     else:
@@ -46,11 +48,22 @@ def _answer(
     return redirect("contracts:deal_detail", pk=deal.pk)
 
 
+def _gone(request: HttpRequest, deal: Deal, missing: Http404) -> HttpResponse:
+    """Someone else accepted or dismissed it meanwhile (or the gap closed): htmx
+    gets the fresh card saying so, as it does not swap in a 404."""
+    if request.headers.get("HX-Request"):
+        return _answer(request, deal, gone=str(missing))
+    raise missing
+
+
 @require_POST
 @login_required
 def next_move_accept(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     deal = _deal(request, pk)
-    interaction = services.next_move_accept(deal=deal, key=key, acting_user=request.user)
+    try:
+        interaction = services.next_move_accept(deal=deal, key=key, acting_user=request.user)
+    except Http404 as missing:
+        return _gone(request, deal, missing)
     done = _("Accepted: “%(step)s” is now a next step for %(owner)s, due %(due)s.") % {
         "step": interaction.next_step,
         "owner": interaction.next_step_owner,
@@ -69,4 +82,6 @@ def next_move_dismiss(request: HttpRequest, pk: int, key: str) -> HttpResponse:
         )
     except ValidationError as refused:
         return _answer(request, deal, error=" ".join(refused.messages), key=key)
+    except Http404 as missing:
+        return _gone(request, deal, missing)
     return _answer(request, deal, done=_("Dismissed: not proposed again for a while."))
