@@ -47,4 +47,5 @@ def test_rep_accepts_two_moves_logs_the_meeting_and_the_score_rises(live_server,
     after = int(page.locator(".score-ring-text").first.inner_text())
     screen("next-moves-after-meeting")
     assert after > before
+    expect(page.locator("#next-moves .card-header .badge")).to_be_visible()  # the card has loaded
     assert not re.search(r"relationship with the decision maker", page.inner_text("#next-moves"))
