@@ -16,6 +16,8 @@ from contracts.models import (
     Deal,
     DealSeries,
     DealTransition,
+    NextMoveAcceptance,
+    NextMoveDismissal,
     PlaybookItem,
     RiskPolicy,
     Signer,
@@ -190,4 +192,19 @@ class SigningRequestAdmin(SimpleHistoryAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(NextMoveDismissal, NextMoveAcceptance)
+class NextMoveOutcomeAdmin(SimpleHistoryAdmin):
+    """Read-only: next moves are accepted and dismissed through contracts.services.next_moves."""
+
+    list_display = ["deal", "gap_key", "by", "at"]
+    list_select_related = ["deal", "by"]
+    search_fields = ["deal__number", "gap_key"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ANN001
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
         return False

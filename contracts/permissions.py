@@ -120,3 +120,8 @@ def can_remove_attachment(user: User, attachment: ContractAttachment) -> bool:
     if not can_attach_files(user, deal):
         return False
     return user.pk in (attachment.uploaded_by_id, deal.owner_id) or can_manage_deal(user, deal)
+
+
+def can_work_next_moves(user: User, deal: Deal) -> bool:
+    """See, accept and dismiss a deal's next moves: whoever works the deal."""
+    return user.is_active and can_work_deal(user, deal)

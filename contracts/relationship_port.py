@@ -10,7 +10,8 @@ from contracts.buying_role_forms import BuyingRoleForm
 from contracts.buying_roles import contact_buying_roles, roles_by_contact
 from contracts.coverage import coverage_for_deals
 from contracts.models import Deal
-from contracts.permissions import can_set_buying_roles
+from contracts.next_moves import next_moves
+from contracts.permissions import can_set_buying_roles, can_work_next_moves
 from contracts.selectors import deal_list
 from relationships.models import Contact, Customer
 from relationships.ports import ChartDeals, Panel
@@ -56,12 +57,18 @@ class ContractsDealProvider:
     def org_chart_panel(
         self, *, user: User, customer: Customer, deal: Deal, contacts: list[Contact]
     ) -> Panel:
+        coverage = coverage_for_deals([deal]).get(deal.pk)
         return Panel(
             "contracts/_org_chart_deal.html",
             {
                 "deal": deal,
-                "coverage": coverage_for_deals([deal]).get(deal.pk),
+                "coverage": coverage,
                 "role_form": BuyingRoleForm(deal=deal, contacts=contacts),
                 "can_set_roles": can_set_buying_roles(user, deal),
+                "chart_moves": (
+                    next_moves(deal, viewer=user, coverage=coverage)
+                    if deal.is_open and can_work_next_moves(user, deal)
+                    else None
+                ),
             },
         )

@@ -67,5 +67,8 @@ urlpatterns = [
     path(
         "<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove, name="attachment_remove"
     ),
+    path("<int:pk>/next-moves/", views.next_moves_card, name="next_moves_card"),
+    path("<int:pk>/next-moves/<str:key>/accept/", views.next_move_accept, name="next_move_accept"),
+    path("<int:pk>/next-moves/<str:key>/dismiss/", views.next_move_dismiss, name="next_move_dismiss"),
     path("<int:pk>/<slug:tab>/", views.deal_detail, name="deal_tab"),
 ]

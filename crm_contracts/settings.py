@@ -239,6 +239,8 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 # Days before a due date when owners are alerted (plus the due day and when overdue).
 ALERT_THRESHOLD_DAYS = sorted(env.list("ALERT_THRESHOLD_DAYS", cast=int, default=[7, 1]), reverse=True)
+# A dismissed next move (contracts.next_moves) is not proposed again for this many days.
+NEXT_MOVE_DISMISS_DAYS = env.int("NEXT_MOVE_DISMISS_DAYS", default=30)
 COMPANY_NAME = env.str("COMPANY_NAME", default="Acme Industrial Solutions")  # our party on contracts
 # `make run` passes its own address as MAKE_RUN_URL, so PORT=/HOST= reach the links too.
 SITE_URL = env.str("SITE_URL", default=env.str("MAKE_RUN_URL", default="http://127.0.0.1:8000")).rstrip("/")

@@ -11,13 +11,19 @@ from rest_framework.exceptions import PermissionDenied as PermissionDeniedError
 
 from accounts.models import Notification
 from accounts.selectors import department_colleagues
-from contracts.selectors import renewals_due
+from contracts.next_moves import MY_DEALS_LIMIT, my_next_moves
+from contracts.selectors import deal_list, renewals_due
 from core.api import SERVER_ERROR, error_body
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    my_moves, moves_capped = my_next_moves(user=request.user, visible=deal_list(user=request.user))
     context = {
+        "my_moves": my_moves[:10],
+        "my_moves_more": len(my_moves) - 10 if len(my_moves) > 10 else 0,
+        "moves_capped": moves_capped,
+        "moves_deal_limit": MY_DEALS_LIMIT,
         "colleagues": department_colleagues(user=request.user),
         "renewals": renewals_due(user=request.user)[:8],
         "notifications": Notification.objects.filter(user=request.user, read_at__isnull=True)[:5],

@@ -62,7 +62,8 @@ class DealProvider(Protocol):
         """`requested` is the page's ?deal= (None: not given, so the first open deal)."""
 
     def org_chart_panel(self, *, user: User, customer: Customer, deal: Any, contacts: list[Contact]) -> Panel:  # noqa: ANN401
-        """The selected deal's coverage and role form beside the chart."""
+        """The selected deal's coverage, its next moves (click a person: the moves
+        toward them) and role form beside the chart."""
 
 
 _provider: DealProvider | None = None

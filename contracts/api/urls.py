@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import buying_roles, views
+from contracts.api import buying_roles, next_moves, views
 from contracts.signing import api as esign
 
 router = SimpleRouter()
@@ -18,5 +18,16 @@ router.register("buying-roles", buying_roles.BuyingRoleViewSet, basename="buying
 
 urlpatterns = [
     path("coverage/<int:deal_id>/", buying_roles.coverage, name="coverage"),
+    path("deals/<int:deal_id>/next-moves/", next_moves.deal_next_moves, name="deal-next-moves"),
+    path(
+        "deals/<int:deal_id>/next-moves/<str:key>/accept/",
+        next_moves.next_move_accept,
+        name="next-move-accept",
+    ),
+    path(
+        "deals/<int:deal_id>/next-moves/<str:key>/dismiss/",
+        next_moves.next_move_dismiss,
+        name="next-move-dismiss",
+    ),
     *router.urls,
 ]

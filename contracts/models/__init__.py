@@ -42,6 +42,10 @@ from contracts.models.negotiation import (  # noqa: F401
     Concession,
     NegotiationIssue,
 )
+from contracts.models.next_moves import (  # noqa: F401
+    NextMoveAcceptance,
+    NextMoveDismissal,
+)
 from contracts.models.pricing import (  # noqa: F401
     CatalogueItem,
     LineItem,

@@ -48,6 +48,10 @@ from contracts.services.negotiation import (  # noqa: F401
     negotiation_issue_create,
     negotiation_issue_update,
 )
+from contracts.services.next_moves import (  # noqa: F401
+    next_move_accept,
+    next_move_dismiss,
+)
 from contracts.services.pricing import (  # noqa: F401
     LINE_SNAPSHOT_FIELDS,
     PRICING_SNAPSHOT_FIELDS,

@@ -51,6 +51,11 @@ from contracts.views.negotiation import (  # noqa: F401
     issue_add,
     issue_edit,
 )
+from contracts.views.next_moves import (  # noqa: F401
+    next_move_accept,
+    next_move_dismiss,
+    next_moves_card,
+)
 from contracts.views.pricing import (  # noqa: F401
     catalogue_export,
     catalogue_import,

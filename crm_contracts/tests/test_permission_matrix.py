@@ -48,6 +48,8 @@ from contracts.models import (
     Deal,
     LineItem,
     Milestone,
+    NextMoveAcceptance,
+    NextMoveDismissal,
 )
 from contracts.tests.factories import (
     BuyingRoleFactory,
@@ -538,6 +540,21 @@ MATRIX: dict[tuple[str, str], Row] = {
         None,
         (OK, 404, 404, 404, 404, 404, 404, 404),
         effect=refreshed("notification", lambda n: n.read_at is not None),
+    ),
+    # Next moves: whoever works the deal. The deal has no buying roles, so "find out who is
+    # the decision maker" is always proposed (its key is stable).
+    ("next move", "read"): Row(None, get("/api/deals/{deal}/next-moves/"), RELATE),
+    ("next move", "accept"): Row(
+        post("/deals/{deal}/next-moves/role_missing.decision_maker../accept/"),
+        post("/api/deals/{deal}/next-moves/role_missing.decision_maker../accept/"),
+        RELATE,
+        effect=created(NextMoveAcceptance, gap_key="role_missing.decision_maker.."),
+    ),
+    ("next move", "dismiss"): Row(
+        post("/deals/{deal}/next-moves/role_missing.decision_maker../dismiss/", lambda w: {"reason": "Known"}),
+        post("/api/deals/{deal}/next-moves/role_missing.decision_maker../dismiss/", lambda w: {"reason": "Known"}),
+        RELATE,
+        effect=created(NextMoveDismissal, gap_key="role_missing.decision_maker.."),
     ),
 }  # fmt: skip
 

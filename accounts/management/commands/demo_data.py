@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, load_demo_accounts
+from contracts import demo_next_moves
 from contracts.alerts import milestone_alerts, renewal_alerts
 from contracts.demo import load_demo_contracts
 from dashboards.demo import load_demo_history, load_demo_targets
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             customers = load_demo_relationships(users=users)
             deals = load_demo_contracts(users=users, customers=customers)
             load_demo_roles(users=users, customers=customers, deals=deals)
+            demo_next_moves.seed(deals=deals)
             load_demo_finance(users=users, customers=customers, deals=deals)
             load_demo_targets()
             history = load_demo_history(users=users)
