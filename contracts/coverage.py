@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contracts.models import BuyingRole
-from relationships.cooling import is_cooling
-from relationships.models import CoachAssessment, Layer, Relationship, Stage
+from relationships.cooling import best_relationships
+from relationships.models import CoachAssessment, Layer, Stage
 
 ROLE_POINTS = 10
 NAMED_POINTS = 4
@@ -235,33 +234,6 @@ def _gaps(roles: list[RoleCoverage], coach: CoachCoverage, layers: dict[str, boo
     return missing + opponents + coach_gap + shallow + cooling + layer_gaps
 
 
-def best_relationships(customer_ids: Iterable[int]) -> dict[int, tuple[int, bool, str, int]]:
-    """Per active contact of the customers: our best stage with them, whether
-    that relationship is cooling, their layer and customer. One query; among
-    equally good relationships the one not cooling wins."""
-    today = timezone.localdate()
-    best: dict[int, tuple[int, bool, str, int]] = {}
-    for relationship in Relationship.objects.filter(
-        contact__customer_id__in=customer_ids, contact__is_active=True
-    ).values_list(
-        "contact_id",
-        "stage",
-        "since",
-        "last_contact_on",
-        "cooling_dismissed_on",
-        "cooling_lowered_on",
-        "contact__layer",
-        "contact__customer_id",
-    ):
-        contact_id, stage, *clock_days, layer, customer_id = relationship
-        clock_from = max(d for d in clock_days if d)
-        cooling = is_cooling(stage=stage, clock_from=clock_from, today=today)
-        current = best.get(contact_id)
-        if current is None or (stage, not cooling) > (current[0], not current[1]):
-            best[contact_id] = (stage, cooling, layer, customer_id)
-    return best
-
-
 def coverage_for_deals(deals: Iterable) -> dict[int, Coverage]:
     """Coverage of each deal, keyed by deal id, in three queries whatever the count."""
     deals = list(deals)
@@ -291,8 +263,8 @@ def coverage_for_deals(deals: Iterable) -> dict[int, Coverage]:
                 layer=layer,
                 attitude=attitude,
                 influence=influence,
-                stage=best[contact_id][0] if contact_id in best else None,
-                cooling=best[contact_id][1] if contact_id in best else False,
+                stage=best[contact_id].stage if contact_id in best else None,
+                cooling=contact_id in best and best[contact_id].cooling,
             )
         )
         role_layers[deal_id].add(layer)

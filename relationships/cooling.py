@@ -8,7 +8,9 @@ owner's confirmation."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,6 +53,41 @@ def cooling_relationships(today: date | None = None) -> QuerySet[Relationship]:
     for stage in Stage:
         overdue |= Q(stage=stage, clock__lt=today - timedelta(days=cooling_days(stage)))
     return Relationship.objects.annotate(clock=clock).filter(overdue)
+
+
+class BestRelationship(NamedTuple):
+    stage: int
+    cooling: bool
+    layer: str
+    customer_id: int
+
+
+def best_relationships(customer_ids: Iterable[int]) -> dict[int, BestRelationship]:
+    """Per active contact of the customers: our best stage with them, whether
+    that relationship is cooling, their layer and customer. One query; among
+    equally good relationships the one not cooling wins."""
+    today = timezone.localdate()
+    best: dict[int, BestRelationship] = {}
+    rows = Relationship.objects.filter(
+        contact__customer_id__in=customer_ids, contact__is_active=True
+    ).values_list(
+        "contact_id",
+        "stage",
+        "since",
+        "last_contact_on",
+        "cooling_dismissed_on",
+        "cooling_lowered_on",
+        "contact__layer",
+        "contact__customer_id",
+    )
+    for row in rows:
+        contact_id, stage, *clock_days, layer, customer_id = row
+        clock_from = max(d for d in clock_days if d)
+        cooling = is_cooling(stage=stage, clock_from=clock_from, today=today)
+        current = best.get(contact_id)
+        if current is None or (stage, not cooling) > (current.stage, not current.cooling):
+            best[contact_id] = BestRelationship(stage, cooling, layer, customer_id)
+    return best
 
 
 def _message(relationship: Relationship) -> tuple[str, str]:
@@ -153,3 +190,15 @@ def relationship_cooling_dismiss(*, relationship: Relationship, acting_user: Use
     relationship._change_reason = "cooling downgrade dismissed"
     relationship.save(update_fields=["cooling_dismissed_on", "cooling_proposed_on"])
     return relationship
+
+
+def with_cooling(relationships: list[Relationship], user: User) -> list[Relationship]:
+    """Relationships ready for the contact page: cooling or not, and whether `user` may answer."""
+    today = timezone.localdate()
+    for relationship in relationships:
+        relationship.cooling = relationship_is_cooling(relationship, today)
+        relationship.cooling_days = cooling_days(relationship.stage)
+        relationship.can_review = can_review_cooling(user, relationship)
+        lower = relationship.stage - 1
+        relationship.lower_label = Stage(lower).label.lower() if lower >= Stage.ACQUAINTANCE else ""
+    return relationships

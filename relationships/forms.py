@@ -202,8 +202,20 @@ class CoachAssessmentForm(StyledFormMixin, forms.ModelForm):
             "seniority_evidence",
             "win_win",
             "win_win_evidence",
+            "unreliable",
+            "unreliable_note",
         ]
-        widgets = {"influence_evidence": TEXT, "seniority_evidence": TEXT, "win_win_evidence": TEXT}
+        widgets = {
+            "influence_evidence": TEXT,
+            "seniority_evidence": TEXT,
+            "win_win_evidence": TEXT,
+            "unreliable_note": TEXT,
+        }
+        help_texts = {
+            "unreliable": _(
+                "An unreliable coach no longer counts as a coach in coverage; the history keeps it."
+            )
+        }
 
 
 class RelationshipStageForm(StyledFormMixin, forms.Form):
