@@ -28,6 +28,7 @@ from itertools import chain
 from django.utils.translation import gettext as _
 
 from contracts.models import BuyingRole
+from contracts.models.roles import ROLE_POWERS
 from relationships.cooling import best_relationships
 from relationships.models import CoachAssessment, Layer, Stage
 
@@ -71,6 +72,10 @@ class RoleCoverage:
     @property
     def label(self) -> str:
         return str(BuyingRole.Role(self.role).label)
+
+    @property
+    def power(self) -> str:
+        return str(ROLE_POWERS[self.role])
 
     @cached_property
     def best(self) -> RoleHolder | None:
