@@ -25,7 +25,8 @@ def _answer(request: HttpRequest, pk: int, answer: Callable[[Relationship], Rela
     if not request.headers.get("HX-Request"):
         return redirect("relationships:contact_detail", pk=relationship.contact_id)
     fresh = get_object_or_404(
-        Relationship.objects.select_related("user").prefetch_related("stage_changes__changed_by"), pk=pk
+        Relationship.objects.select_related("user__department").prefetch_related("stage_changes__changed_by"),
+        pk=pk,
     )
     return render(
         request,

@@ -340,7 +340,11 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = contact_get_for_user(user=request.user, pk=pk)
     assessment = CoachAssessment.objects.filter(contact=contact).select_related("assessed_by").first()
     relationships = with_cooling(
-        list(contact.relationships.select_related("user").prefetch_related("stage_changes__changed_by")),
+        list(
+            contact.relationships.select_related("user__department").prefetch_related(
+                "stage_changes__changed_by"
+            )
+        ),
         request.user,
     )
     return render(

@@ -245,3 +245,27 @@ def test_marking_unreliable_needs_a_note(client, rep, customer):
     assert "unreliable_note" in response.context["form"].errors
     assert not CoachAssessment.objects.filter(contact=contact).exists()
     assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 12])
+def test_contact_page_with_many_relationships_runs_bounded_queries(
+    client, manager, customer, count, django_assert_max_num_queries
+):
+    from accounts.tests.factories import UserFactory
+
+    contact = ContactFactory(customer=customer)
+    for _ in range(count):
+        RelationshipFactory(
+            contact=contact,
+            user=UserFactory(department=manager.department),
+            stage=Stage.TRUST,
+            since=timezone.localdate() - timedelta(days=300),
+        )
+    client.force_login(manager)
+
+    with django_assert_max_num_queries(30):
+        page = client.get(reverse("relationships:contact_detail", args=[contact.pk])).content.decode()
+
+    assert page.count("cooling-badge") == count
+    assert page.count("Confirm downgrade") == count
