@@ -290,3 +290,25 @@ def test_a_warm_relationship_of_a_colleague_covers_the_cooling_one(cooling_trust
     RelationshipFactory(user=teammate, contact=cooling_trust.contact, stage=Stage.TRUST)
 
     assert not [g for g in coverage_for_deals([deal])[deal.pk].gap_items if g.kind == "cooling"]
+
+
+@pytest.mark.django_db
+def test_the_migration_backfills_the_last_contact_from_past_interactions(customer, contact, rep, teammate):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("relationships.migrations.0006_relationship_intelligence")
+    mine = RelationshipFactory(user=rep, contact=contact)
+    theirs = RelationshipFactory(user=teammate, contact=contact)
+    for days in (40, 10, -5):  # the future one is planned, not a contact
+        interaction = InteractionFactory(customer=customer, occurred_at=timezone.now() - timedelta(days=days))
+        interaction.contacts.set([contact])
+        interaction.participants.set([rep])
+
+    migration.backfill_last_contact(apps, None)
+
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.last_contact_on == days_ago(10)
+    assert theirs.last_contact_on is None
