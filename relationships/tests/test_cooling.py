@@ -312,3 +312,35 @@ def test_the_migration_backfills_the_last_contact_from_past_interactions(custome
     theirs.refresh_from_db()
     assert mine.last_contact_on == days_ago(10)
     assert theirs.last_contact_on is None
+
+
+@pytest.mark.django_db
+def test_an_interaction_recorded_through_the_api_counts(customer, contact, rep):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(rep)
+
+    response = api.post(
+        "/api/interactions/",
+        {"customer": customer.pk, "subject": "Site visit", "kind": "visit", "contacts": [contact.pk]},
+        format="json",
+    )
+
+    assert response.status_code == 201
+    relationship = Relationship.objects.get(user=rep, contact=contact)
+    assert relationship.stage == Stage.MEETING
+    assert relationship.last_contact_on == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_demo_seed_leaves_one_cooling_relationship_per_customer_and_is_idempotent(customer, contact, rep):
+    from relationships import demo_intelligence
+
+    RelationshipFactory(user=rep, contact=contact, stage=Stage.TRUST)
+
+    demo_intelligence.seed({"c": customer})
+    demo_intelligence.seed({"c": customer})
+
+    assert cooling_relationships().count() == 1
+    assert cooling_proposals() == 1
