@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +24,8 @@ def _answer(request: HttpRequest, pk: int, answer: Callable[[Relationship], Rela
     except ValidationError as exc:
         error = " ".join(exc.messages)
     if not request.headers.get("HX-Request"):
+        if error:
+            messages.error(request, error)
         return redirect("relationships:contact_detail", pk=relationship.contact_id)
     fresh = get_object_or_404(
         Relationship.objects.select_related("user__department").prefetch_related("stage_changes__changed_by"),

@@ -9,6 +9,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -238,9 +239,8 @@ def contact_move(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s moved.") % {"name": contact.name})
     url = reverse("relationships:org_chart", args=[contact.customer_id])
-    if request.POST.get("deal"):
-        url += f"?deal={request.POST['deal']}"
-    return redirect(url)
+    query = {key: request.POST[key] for key in ("deal", "mode") if request.POST.get(key)}
+    return redirect(f"{url}?{urlencode(query)}" if query else url)
 
 
 @login_required
