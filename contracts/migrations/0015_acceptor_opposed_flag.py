@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contracts', '0014_gates'),
+        ("contracts", "0014_gates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='riskflag',
-            name='rule',
-            field=models.CharField(choices=[('unlimited_service', 'Unlimited service'), ('change_without_cost', 'Change of scope without cost and impact'), ('no_liability_cap', 'No liability cap'), ('no_force_majeure', 'No force-majeure clause'), ('payment_days', 'Payment terms beyond policy'), ('subjective_acceptance', 'Acceptance without objective criteria'), ('low_prepayment', 'Prepayment below policy'), ('incomplete', 'Blanks left in the contract'), ('payment_conflict', 'Contradicting payment terms'), ('acceptor_opposed', 'The acceptor opposes us')], max_length=30, verbose_name='rule'),
+            model_name="riskflag",
+            name="rule",
+            field=models.CharField(
+                choices=[
+                    ("unlimited_service", "Unlimited service"),
+                    ("change_without_cost", "Change of scope without cost and impact"),
+                    ("no_liability_cap", "No liability cap"),
+                    ("no_force_majeure", "No force-majeure clause"),
+                    ("payment_days", "Payment terms beyond policy"),
+                    ("subjective_acceptance", "Acceptance without objective criteria"),
+                    ("low_prepayment", "Prepayment below policy"),
+                    ("incomplete", "Blanks left in the contract"),
+                    ("payment_conflict", "Contradicting payment terms"),
+                    ("acceptor_opposed", "The acceptor opposes us"),
+                ],
+                max_length=30,
+                verbose_name="rule",
+            ),
         ),
     ]
