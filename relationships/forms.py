@@ -291,6 +291,10 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
             "spin_implication": _("Consequences of the problems: what they cost."),
             "spin_need_payoff": _("The value of solving them, in their words."),
             "fab_value": _("Lead with value and benefit, not features."),
+            "participants": _(
+                "Each of them now knows each contact: the relationship is created or its last "
+                "contact dated; a visit or meeting reaches the meeting stage."
+            ),
         }
 
     def __init__(

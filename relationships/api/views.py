@@ -17,7 +17,7 @@ from core.locking import STALE_RESPONSE
 from relationships import services
 from relationships.api import serializers as s
 from relationships.cooling import relationship_cooling_confirm, relationship_cooling_dismiss
-from relationships.filters import CustomerFilter
+from relationships.filters import CustomerFilter, RelationshipFilter
 from relationships.models import (
     CoachAssessment,
     Contact,
@@ -214,7 +214,7 @@ class RelationshipViewSet(
     """Our people × contacts. POST sets the stage (creating the pair if needed) and dates the change."""
 
     serializer_class = s.RelationshipSerializer
-    filterset_fields = ["user", "contact", "contact__customer", "stage", "type"]
+    filterset_class = RelationshipFilter
 
     def get_queryset(self):  # noqa: ANN201
         if getattr(self, "swagger_fake_view", False):

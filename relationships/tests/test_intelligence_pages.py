@@ -269,3 +269,19 @@ def test_contact_page_with_many_relationships_runs_bounded_queries(
 
     assert page.count("cooling-badge") == count
     assert page.count("Confirm downgrade") == count
+
+
+@pytest.mark.django_db
+def test_api_filters_cooling_relationships_and_refuses_a_bad_value(rep, cooling, customer):
+    warm = RelationshipFactory(user=rep, contact=ContactFactory(customer=customer), stage=Stage.TRUST)
+    api = APIClient()
+    api.force_authenticate(rep)
+
+    def ids(value):
+        return [row["id"] for row in api.get("/api/relationships/", {"cooling": value}).json()["results"]]
+
+    assert ids("true") == [cooling.pk]
+    assert ids("false") == [warm.pk]
+    bad = api.get("/api/relationships/", {"cooling": "maybe"})
+    assert bad.status_code == 400
+    assert "cooling" in bad.json()["fields"]
