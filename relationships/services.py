@@ -281,11 +281,16 @@ def _relationships_touch(
         for contact in contacts:
             relationship = existing.get((user.pk, contact.pk))
             if relationship is None:
-                relationship = Relationship.objects.create(
-                    user=user, contact=contact, stage=floor, since=day, last_contact_on=day
+                # get_or_create: a simultaneous interaction may create the same pair first.
+                relationship, created = Relationship.objects.get_or_create(
+                    user=user,
+                    contact=contact,
+                    defaults={"stage": floor, "since": day, "last_contact_on": day},
                 )
-                _log_stage(relationship, None, day, acting_user, note)
-                continue
+                if created:
+                    _log_stage(relationship, None, day, acting_user, note)
+                    continue
+                relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
             previous = relationship.stage
             if relationship.last_contact_on is None or day > relationship.last_contact_on:
                 relationship.last_contact_on = day
