@@ -118,7 +118,12 @@ def cooling_proposals(today: date | None = None) -> int:
     today = today or timezone.localdate()
     candidates = (
         cooling_relationships(today)
-        .filter(cooling_proposed_on__isnull=True, stage__gt=Stage.ACQUAINTANCE, user__is_active=True)
+        .filter(
+            cooling_proposed_on__isnull=True,
+            stage__gt=Stage.ACQUAINTANCE,
+            user__is_active=True,
+            contact__is_active=True,  # someone who left the customer is not worth a proposal
+        )
         .select_related("user", "contact__customer")
     )
     sent = 0

@@ -292,7 +292,10 @@ def _relationships_touch(
                     continue
                 relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
             previous = relationship.stage
-            if relationship.last_contact_on is None or day > relationship.last_contact_on:
+            newer = relationship.last_contact_on is None or day > relationship.last_contact_on
+            if not newer and previous >= floor:
+                continue  # nothing new: no history row for it
+            if newer:
                 relationship.last_contact_on = day
                 relationship.cooling_proposed_on = None  # a new contact answers the proposal
             relationship.stage = max(previous, floor)
