@@ -25,11 +25,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
 
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from contracts.models import BuyingRole
-from relationships.models import CoachAssessment, Layer, Relationship, Stage
+from contracts.models.roles import ROLE_POWERS
+from relationships.cooling import best_relationships
+from relationships.models import CoachAssessment, Layer, Stage
 
 ROLE_POINTS = 10
 NAMED_POINTS = 4
@@ -52,6 +53,7 @@ class RoleHolder:
     attitude: str
     influence: str
     stage: int | None  # our best relationship stage with the contact
+    cooling: bool = False  # that best relationship has had no interaction for too long
 
     @property
     def points(self) -> int:
@@ -70,6 +72,10 @@ class RoleCoverage:
     @property
     def label(self) -> str:
         return str(BuyingRole.Role(self.role).label)
+
+    @property
+    def power(self) -> str:
+        return str(ROLE_POWERS[self.role])
 
     @cached_property
     def best(self) -> RoleHolder | None:
@@ -120,8 +126,10 @@ class Gap:
 
 # role_missing: nobody holds a buying role; opponent: a holder opposes us;
 # coach: no qualified coach; relationship: nobody on our side beyond
-# acquaintance with a role's best holder; layer: a layer not reached.
-GAP_KINDS = ("role_missing", "opponent", "coach", "relationship", "layer")
+# acquaintance with a role's best holder; layer: a layer not reached;
+# cooling: a role holder whose best relationship with us is cooling
+# (relationships/cooling.py).
+GAP_KINDS = ("role_missing", "opponent", "coach", "relationship", "layer", "cooling")
 
 
 @dataclass(frozen=True)
@@ -171,7 +179,7 @@ def compute_coverage(
 
 
 def _gaps(roles: list[RoleCoverage], coach: CoachCoverage, layers: dict[str, bool]) -> list[Gap]:
-    missing, opponents, shallow = [], [], []
+    missing, opponents, shallow, cooling = [], [], [], []
     for rc in roles:
         if not rc.holders:
             missing.append(
@@ -179,6 +187,13 @@ def _gaps(roles: list[RoleCoverage], coach: CoachCoverage, layers: dict[str, boo
             )
             continue
         for holder in rc.holders:
+            if holder.cooling:
+                text = _("Our %(stage)s relationship with the %(role)s (%(name)s) is cooling.") % {
+                    "stage": holder.stage_label.lower(),
+                    "role": rc.label.lower(),
+                    "name": holder.name,
+                }
+                cooling.append(Gap("cooling", text, role=rc.role, contact_id=holder.contact_id))
             if holder.attitude == BuyingRole.Attitude.OPPONENT:
                 text = (
                     _("The %(role)s (%(name)s) is an opponent with high influence.")
@@ -221,7 +236,7 @@ def _gaps(roles: list[RoleCoverage], coach: CoachCoverage, layers: dict[str, boo
         for layer, reached in layers.items()
         if not reached
     ]
-    return missing + opponents + coach_gap + shallow + layer_gaps
+    return missing + opponents + coach_gap + shallow + cooling + layer_gaps
 
 
 def coverage_for_deals(deals: Iterable) -> dict[int, Coverage]:
@@ -232,16 +247,11 @@ def coverage_for_deals(deals: Iterable) -> dict[int, Coverage]:
     deal_ids = [d.pk for d in deals]
     customer_ids = {d.customer_id for d in deals}
 
-    best_stage: dict[int, int] = {}
+    best = best_relationships(customer_ids)
     warm_layers: dict[int, set[str]] = defaultdict(set)  # customer id -> layers reached by relationships
-    for row in (
-        Relationship.objects.filter(contact__customer_id__in=customer_ids, contact__is_active=True)
-        .values("contact_id", "contact__layer", "contact__customer_id")
-        .annotate(best=Max("stage"))
-    ):
-        best_stage[row["contact_id"]] = row["best"]
-        if row["best"] >= Stage.MEETING:
-            warm_layers[row["contact__customer_id"]].add(row["contact__layer"])
+    for stage, _cooling, layer, customer_id in best.values():
+        if stage >= Stage.MEETING:
+            warm_layers[customer_id].add(layer)
 
     # Plain rows, not model instances: a board asks for a hundred deals' roles.
     holders: dict[int, dict[str, list[RoleHolder]]] = defaultdict(lambda: defaultdict(list))
@@ -258,14 +268,18 @@ def coverage_for_deals(deals: Iterable) -> dict[int, Coverage]:
                 layer=layer,
                 attitude=attitude,
                 influence=influence,
-                stage=best_stage.get(contact_id),
+                stage=best[contact_id].stage if contact_id in best else None,
+                cooling=contact_id in best and best[contact_id].cooling,
             )
         )
         role_layers[deal_id].add(layer)
 
     best_coach: dict[int, CoachCoverage] = {}
     for assessment in (
-        CoachAssessment.objects.filter(contact__customer_id__in=customer_ids, contact__is_active=True)
+        # A coach marked unreliable (deals lost, information proved wrong) guides nobody.
+        CoachAssessment.objects.filter(
+            contact__customer_id__in=customer_ids, contact__is_active=True, unreliable=""
+        )
         .select_related("contact")
         .only("contact__name", "contact__customer_id", *chain(*CoachAssessment.CRITERIA))
     ):

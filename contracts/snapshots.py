@@ -204,10 +204,11 @@ def load_timelines(deals: list[Deal]) -> dict:
             row["id"],
             row["history_date"],
             row["history_type"],
-            (row["contact_id"], _criteria_met(row)),
+            # A coach marked unreliable guides nobody (as in the live coverage): it is left out.
+            (row["contact_id"], 0 if row["unreliable"] else _criteria_met(row)),
         )
         for row in CoachAssessment.history.filter(contact__customer_id__in=customer_ids).values(
-            "id", "history_date", "history_type", "contact_id", *criteria
+            "id", "history_date", "history_type", "contact_id", "unreliable", *criteria
         )
     )
     return {"contacts": contacts, "roles": roles, "relationships": relationships, "coaches": coaches}

@@ -241,6 +241,14 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 ALERT_THRESHOLD_DAYS = sorted(env.list("ALERT_THRESHOLD_DAYS", cast=int, default=[7, 1]), reverse=True)
 # A dismissed next move (contracts.next_moves) is not proposed again for this many days.
 NEXT_MOVE_DISMISS_DAYS = env.int("NEXT_MOVE_DISMISS_DAYS", default=30)
+# Days without an interaction after which a relationship at each stage is
+# cooling: its owner is asked to confirm a one-step downgrade (docs/coverage.md).
+RELATIONSHIP_COOLING_DAYS = {
+    "acquaintance": env.int("RELATIONSHIP_COOLING_ACQUAINTANCE_DAYS", default=90),
+    "meeting": env.int("RELATIONSHIP_COOLING_MEETING_DAYS", default=90),
+    "trust": env.int("RELATIONSHIP_COOLING_TRUST_DAYS", default=60),
+    "alliance": env.int("RELATIONSHIP_COOLING_ALLIANCE_DAYS", default=30),
+}
 COMPANY_NAME = env.str("COMPANY_NAME", default="Acme Industrial Solutions")  # our party on contracts
 # `make run` passes its own address as MAKE_RUN_URL, so PORT=/HOST= reach the links too.
 SITE_URL = env.str("SITE_URL", default=env.str("MAKE_RUN_URL", default="http://127.0.0.1:8000")).rstrip("/")
@@ -405,6 +413,7 @@ CELERY_TIMEZONE = TIME_ZONE
 # and identical on every machine; nobody needs to edit them at run time.
 CELERY_BEAT_SCHEDULE: dict = {
     "next-step-alerts": {"task": "relationships.tasks.next_step_alerts_task", "schedule": 30 * 60},
+    "cooling-proposals": {"task": "relationships.tasks.cooling_proposals_task", "schedule": 24 * 3600},
     "milestone-alerts": {"task": "contracts.tasks.milestone_alerts_task", "schedule": 30 * 60},
     "renewal-alerts": {"task": "contracts.tasks.renewal_alerts_task", "schedule": 60 * 60},
     "signing-sweep": {"task": "contracts.tasks.signing_sweep_task", "schedule": 15 * 60},

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from contracts.models import BuyingRole
+from relationships import demo_intelligence
 from relationships.models import (
     CoachAssessment,
     Contact,
@@ -82,12 +83,14 @@ STYLES = list(SocialStyle)
 
 def load_demo_relationships(*, users: dict[str, User]) -> dict[str, Customer]:
     rng = random.Random(20261127)  # noqa: S311 - demo data, not security
-    return {
+    customers = {
         "grid": _grid(users, rng),
         "motors": _motors(users, rng),
         "metro": _metro(users, rng),
         "cables": _supplier(users),
     }
+    demo_intelligence.seed(customers)
+    return customers
 
 
 def _person(rng: random.Random) -> str:

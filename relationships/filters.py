@@ -3,8 +3,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.filtering import StrictFilterSet
-from relationships.models import Customer
+from core.filtering import StrictBooleanFilter, StrictFilterSet
+from relationships.cooling import cooling_relationships
+from relationships.models import Customer, Relationship
 from relationships.selectors import customer_search
 
 
@@ -39,3 +40,19 @@ class CustomerFilter(StrictFilterSet):
 
     def search(self, queryset: QuerySet[Customer], name: str, value: str) -> QuerySet[Customer]:
         return customer_search(queryset, query=value)  # ranked; a chosen `ordering` replaces the rank
+
+
+class RelationshipFilter(StrictFilterSet):
+    """The API's relationship filters; `cooling` by the same rule as the badge."""
+
+    cooling = StrictBooleanFilter(label=_("Cooling"), method="filter_cooling")
+
+    class Meta:
+        model = Relationship
+        fields = ["user", "contact", "contact__customer", "stage", "type"]
+
+    def filter_cooling(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        cooling = cooling_relationships().values("pk")
+        return queryset.filter(pk__in=cooling) if value else queryset.exclude(pk__in=cooling)

@@ -202,8 +202,20 @@ class CoachAssessmentForm(StyledFormMixin, forms.ModelForm):
             "seniority_evidence",
             "win_win",
             "win_win_evidence",
+            "unreliable",
+            "unreliable_note",
         ]
-        widgets = {"influence_evidence": TEXT, "seniority_evidence": TEXT, "win_win_evidence": TEXT}
+        widgets = {
+            "influence_evidence": TEXT,
+            "seniority_evidence": TEXT,
+            "win_win_evidence": TEXT,
+            "unreliable_note": TEXT,
+        }
+        help_texts = {
+            "unreliable": _(
+                "An unreliable coach no longer counts as a coach in coverage; the history keeps it."
+            )
+        }
 
 
 class RelationshipStageForm(StyledFormMixin, forms.Form):
@@ -279,6 +291,10 @@ class InteractionForm(StyledFormMixin, forms.ModelForm):
             "spin_implication": _("Consequences of the problems: what they cost."),
             "spin_need_payoff": _("The value of solving them, in their words."),
             "fab_value": _("Lead with value and benefit, not features."),
+            "participants": _(
+                "Each of them now knows each contact: the relationship is created or its last "
+                "contact dated; a visit or meeting reaches the meeting stage."
+            ),
         }
 
     def __init__(

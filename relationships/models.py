@@ -4,6 +4,8 @@ Buying roles are per deal and live in contracts."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -356,6 +358,11 @@ class CoachAssessment(models.Model):
         COACH = "coach", _("Coach")
         CANDIDATE = "candidate", _("Coach candidate")
         NONE = "none", _("Not a coach")
+        UNRELIABLE = "unreliable", _("Unreliable coach")
+
+    class Unreliable(models.TextChoices):
+        DEALS_LOST = "deals_lost", _("Deals lost on their guidance")
+        WRONG_INFORMATION = "wrong_information", _("Information proved wrong")
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="coach_assessment")
     influence = models.BooleanField(_("large influence and a broad network"), default=False)
@@ -368,6 +375,11 @@ class CoachAssessment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("assessed by"), on_delete=models.PROTECT, related_name="+"
     )
     assessed_at = models.DateTimeField(_("assessed"), default=timezone.now)
+    # Blank while the coach is trusted; the history keeps who marked it and when.
+    unreliable = models.CharField(
+        _("marked unreliable"), max_length=20, choices=Unreliable.choices, blank=True
+    )
+    unreliable_note = models.TextField(_("why unreliable"), blank=True)
     history = HistoricalRecords()
 
     CRITERIA = (
@@ -389,6 +401,8 @@ class CoachAssessment(models.Model):
             for met, evidence in self.CRITERIA
             if getattr(self, met) and not getattr(self, evidence).strip()
         }
+        if self.unreliable and not self.unreliable_note.strip():
+            errors["unreliable_note"] = _("Say what happened: deals lost, or which information proved wrong.")
         if errors:
             raise ValidationError(errors)
 
@@ -399,7 +413,13 @@ class CoachAssessment(models.Model):
         )
 
     @property
+    def is_reliable(self) -> bool:
+        return not self.unreliable
+
+    @property
     def status(self) -> str:
+        if self.unreliable:
+            return self.Status.UNRELIABLE
         met = self.criteria_met
         if met == len(self.CRITERIA):
             return self.Status.COACH
@@ -435,6 +455,12 @@ class Relationship(models.Model):
         _("type"), max_length=20, choices=RelationshipType.choices, default=RelationshipType.GENERAL
     )
     since = models.DateField(_("since"), default=timezone.localdate)
+    # Maintained by the interaction service: the day of the latest interaction
+    # both people took part in. Cooling is measured from it (relationships/cooling.py).
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    cooling_proposed_on = models.DateField(_("downgrade proposed"), null=True, blank=True)
+    cooling_dismissed_on = models.DateField(_("downgrade dismissed"), null=True, blank=True)
+    cooling_lowered_on = models.DateField(_("lowered for cooling"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -444,6 +470,15 @@ class Relationship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.contact}: {self.get_stage_display()}"
+
+    @property
+    def cooling_clock_from(self) -> date:
+        """The day the cooling clock last restarted: a contact, or the owner's answer to a proposal."""
+        return max(
+            d
+            for d in (self.since, self.last_contact_on, self.cooling_dismissed_on, self.cooling_lowered_on)
+            if d
+        )
 
 
 class StageChange(models.Model):

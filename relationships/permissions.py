@@ -9,7 +9,7 @@ from __future__ import annotations
 from accounts.models import User
 from accounts.permissions import owner_in_scope
 from accounts.roles import Role
-from relationships.models import Customer
+from relationships.models import Customer, Relationship
 
 SALES_ROLES = (Role.SALES_REP, Role.SALES_MANAGER)
 
@@ -42,3 +42,13 @@ def can_import_customers(user: User) -> bool:
     """Spreadsheet imports of customers and contacts: whoever creates customers;
     each row is then checked like a single edit (scope, owner)."""
     return can_create_customer(user)
+
+
+def can_review_cooling(user: User, relationship: Relationship) -> bool:
+    """Confirm or dismiss a cooling downgrade: the relationship's own person,
+    their manager (a sales manager over their department), or an admin."""
+    if not user.is_active:
+        return False
+    if user.has_role(Role.ADMIN) or user.pk == relationship.user_id:
+        return True
+    return user.has_role(Role.SALES_MANAGER) and owner_in_scope(user, relationship.user)

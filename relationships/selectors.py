@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 from core.pages import pk_url
+from relationships.cooling import best_relationships
 from relationships.models import (
     SOCIAL_STYLE_HINTS,
     CoachAssessment,
@@ -78,6 +79,16 @@ def contact_get_for_user(*, user: User, pk: int, for_write: bool = False) -> Con
     if for_write and not can_edit_customer(user, contact.customer):
         raise PermissionDenied
     return contact
+
+
+def relationship_get_for_user(*, user: User, pk: int) -> Relationship:
+    """A relationship at a customer the user sees (404 outside scope)."""
+    return get_object_or_404(
+        Relationship.objects.select_related("user", "contact").filter(
+            contact__customer__in=customer_list(user=user)
+        ),
+        pk=pk,
+    )
 
 
 def customer_list_annotated(*, user: User) -> QuerySet[Customer]:
@@ -169,6 +180,7 @@ class ChartNode:
 
     contact: Contact
     stage: int | None = None
+    cooling: bool = False  # our best relationship with the person is cooling
     coach_status: str = CoachAssessment.Status.NONE
     coach_met: int = 0
     roles: list = field(default_factory=list)  # buying roles on the chart's deal
@@ -224,7 +236,7 @@ def org_chart(*, customer: Customer, roles_by_contact: dict[int, list] | None = 
     units = org_unit_tree(customer=customer)
     unit_names = {unit.pk: unit.name for unit, _depth in units}  # a contact's unit is at its customer
     ids = [c.pk for c in contacts]
-    stages = best_stages(contact_ids=ids)
+    best = best_relationships([customer.pk])
     assessments = {a.contact_id: a for a in CoachAssessment.objects.filter(contact_id__in=ids)}
     roles = roles_by_contact or {}
 
@@ -236,10 +248,11 @@ def org_chart(*, customer: Customer, roles_by_contact: dict[int, list] | None = 
     nodes = {}
     for contact in contacts:
         assessment = assessments.get(contact.pk)
-        stage = stages.get(contact.pk)
+        stage = best[contact.pk].stage if contact.pk in best else None
         nodes[contact.pk] = ChartNode(
             contact=contact,
             stage=stage,
+            cooling=contact.pk in best and best[contact.pk].cooling,
             coach_status=assessment.status if assessment else CoachAssessment.Status.NONE,
             coach_met=assessment.criteria_met if assessment else 0,
             roles=roles.get(contact.pk, []),

@@ -3,7 +3,7 @@ permission here, so pages and API share the rules."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from relationships.models import (
     Interaction,
     OrgUnit,
     Relationship,
+    Stage,
     StageChange,
 )
 from relationships.permissions import (
@@ -251,7 +252,69 @@ def interaction_save(
     _save(interaction)
     interaction.contacts.set(contacts)
     interaction.participants.set(participants or [acting_user])
+    _relationships_touch(interaction, contacts, participants or [acting_user], acting_user)
     return interaction
+
+
+# A face-to-face appointment (约会) is what the meeting stage means: a visit or a
+# meeting reaches it. Any other interaction makes an acquaintance at most. Trust
+# and alliance are judgements (a sample passed, repeat business) that a person records.
+INTERACTION_STAGE = {Interaction.Kind.VISIT: Stage.MEETING, Interaction.Kind.MEETING: Stage.MEETING}
+
+
+def _relationships_touch(
+    interaction: Interaction, contacts: list[Contact], people: list[User], acting_user: User
+) -> None:
+    """Each of our people on the interaction now knows each of its contacts:
+    the relationship is created, or its last contact date moved forward and a
+    stage below the interaction's raised to it (logged). Never lowered."""
+    day = timezone.localdate(interaction.occurred_at)
+    if day > timezone.localdate() or not contacts:
+        return  # a planned interaction is no contact yet
+    floor = INTERACTION_STAGE.get(interaction.kind, Stage.ACQUAINTANCE)
+    note = _("Interaction: %(subject)s") % {"subject": interaction.subject}
+    existing = {
+        (r.user_id, r.contact_id): r
+        for r in Relationship.objects.select_for_update().filter(user__in=people, contact__in=contacts)
+    }
+    for user in people:
+        for contact in contacts:
+            relationship = existing.get((user.pk, contact.pk))
+            if relationship is None:
+                # get_or_create: a simultaneous interaction may create the same pair first.
+                relationship, created = Relationship.objects.get_or_create(
+                    user=user,
+                    contact=contact,
+                    defaults={"stage": floor, "since": day, "last_contact_on": day},
+                )
+                if created:
+                    _log_stage(relationship, None, day, acting_user, note)
+                    continue
+                relationship = Relationship.objects.select_for_update().get(pk=relationship.pk)
+            previous = relationship.stage
+            newer = relationship.last_contact_on is None or day > relationship.last_contact_on
+            if not newer and previous >= floor:
+                continue  # nothing new: no history row for it
+            if newer:
+                relationship.last_contact_on = day
+                relationship.cooling_proposed_on = None  # a new contact answers the proposal
+            relationship.stage = max(previous, floor)
+            relationship.save(update_fields=["stage", "last_contact_on", "cooling_proposed_on"])
+            if relationship.stage != previous:
+                _log_stage(relationship, previous, day, acting_user, note)
+
+
+def _log_stage(
+    relationship: Relationship, previous: int | None, day: date, acting_user: User, note: str
+) -> None:
+    StageChange.objects.create(
+        relationship=relationship,
+        from_stage=previous,
+        to_stage=relationship.stage,
+        changed_on=day,
+        changed_by=acting_user,
+        note=note[:300],
+    )
 
 
 def _interaction_people(interaction: Interaction) -> set[int | None]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from relationships import views
+from relationships import cooling_views, views
 
 app_name = "relationships"
 
@@ -36,4 +36,6 @@ urlpatterns = [
     path("contacts/<int:pk>/stage/", views.relationship_stage, name="relationship_stage"),
     path("contacts/<int:pk>/needs/", views.need_create, name="need_create"),
     path("contacts/<int:pk>/needs/<int:need_pk>/delete/", views.need_delete, name="need_delete"),
+    path("relationships/<int:pk>/cooling/confirm/", cooling_views.cooling_confirm, name="cooling_confirm"),
+    path("relationships/<int:pk>/cooling/dismiss/", cooling_views.cooling_dismiss, name="cooling_dismiss"),
 ]

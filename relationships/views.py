@@ -9,6 +9,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,8 @@ from core.history import history_entries
 from core.imports import ImportSpec, import_page
 from core.pages import form_page
 from relationships import selectors, services
+from relationships.coaching import development_plan
+from relationships.cooling import with_cooling
 from relationships.filters import CustomerFilter
 from relationships.forms import (
     CoachAssessmentForm,
@@ -31,7 +34,7 @@ from relationships.forms import (
     PainPointForm,
     RelationshipStageForm,
 )
-from relationships.models import CoachAssessment, ContactNeed, Customer, PainPoint
+from relationships.models import CoachAssessment, ContactNeed, Customer, PainPoint, Stage
 from relationships.permissions import (
     can_archive_customer,
     can_create_customer,
@@ -196,7 +199,15 @@ def org_chart_view(request: HttpRequest, pk: int) -> HttpResponse:
         if provider and deals.deal is not None
         else None
     )
-    context = {"chart": chart, "deals": deals, **_panel("deal_panel", panel)}
+    # The heat map colours each card by our best stage with the person.
+    heat = request.GET.get("mode") == "heat"
+    context = {
+        "chart": chart,
+        "deals": deals,
+        "heat": heat,
+        "stages": Stage.choices,
+        **_panel("deal_panel", panel),
+    }
     if request.headers.get("HX-Request"):
         return render(request, "relationships/_org_chart.html", {"customer": customer, **context})
     return _customer_page(request, customer, "org_chart", "relationships/org_chart.html", **context)
@@ -228,9 +239,8 @@ def contact_move(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(name)s moved.") % {"name": contact.name})
     url = reverse("relationships:org_chart", args=[contact.customer_id])
-    if request.POST.get("deal"):
-        url += f"?deal={request.POST['deal']}"
-    return redirect(url)
+    query = {key: request.POST[key] for key in ("deal", "mode") if request.POST.get(key)}
+    return redirect(f"{url}?{urlencode(query)}" if query else url)
 
 
 @login_required
@@ -328,7 +338,15 @@ def contact_mark_left(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     contact = contact_get_for_user(user=request.user, pk=pk)
-    relationships = contact.relationships.select_related("user").prefetch_related("stage_changes__changed_by")
+    assessment = CoachAssessment.objects.filter(contact=contact).select_related("assessed_by").first()
+    relationships = with_cooling(
+        list(
+            contact.relationships.select_related("user__department").prefetch_related(
+                "stage_changes__changed_by"
+            )
+        ),
+        request.user,
+    )
     return render(
         request,
         "relationships/contact_detail.html",
@@ -336,9 +354,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "customer": contact.customer,
             "can_edit": can_edit_customer(request.user, contact.customer),
-            "assessment": CoachAssessment.objects.filter(contact=contact)
-            .select_related("assessed_by")
-            .first(),
+            "assessment": assessment,
+            "coach_plan": development_plan(assessment) if assessment else [],
             "relationships": relationships,
             **_panel(
                 "roles_panel",

@@ -62,6 +62,21 @@ class BuyingRole(models.Model):
     def __str__(self) -> str:
         return f"{self.contact}: {self.get_role_display()}"
 
+    @property
+    def power(self) -> str:
+        return str(ROLE_POWERS[self.role])
+
     def clean(self) -> None:
         if self.deal_id and self.contact_id and self.deal.customer_id != self.contact.customer_id:
             raise ValidationError({"contact": _("The contact must work at the deal's customer.")})
+
+
+# What each role can do to the deal (DOMAIN.md §1.3), shown on the role cards.
+ROLE_POWERS = {
+    BuyingRole.Role.SELECTOR: _("Shortlists vendors and feeds value information upward"),
+    BuyingRole.Role.DECISION_MAKER: _("Has the final say: can veto"),
+    BuyingRole.Role.PURCHASER: _("Controls timing and the tender: can stretch it, shorten it or void it"),
+    BuyingRole.Role.USER: _("Uses the product: the group's sentiment counts"),
+    BuyingRole.Role.EVALUATOR: _("Scores the bid, like a jury"),
+    BuyingRole.Role.ACCEPTOR: _("Signs acceptance: decides how easily the final payment comes back"),
+}

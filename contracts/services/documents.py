@@ -15,6 +15,7 @@ from accounts.models import User
 from contracts import permissions as p
 from contracts.completeness import contract_gaps
 from contracts.models import (
+    BuyingRole,
     ChangeRequest,
     Clause,
     ClauseTopic,
@@ -206,6 +207,7 @@ def _flags_for(deal: Deal, clauses: list[ContractClause], policy: RiskPolicy) ->
             _("Acceptance does not rest on objective criteria."),
             subjective[0] if subjective else next(iter(acceptance), None),
         )
+    _acceptor_flags(deal, next(iter(acceptance), None), flag)
     if deal.prepayment_percent < policy.min_prepayment_percent:
         flag(
             R.LOW_PREPAYMENT,
@@ -215,6 +217,24 @@ def _flags_for(deal: Deal, clauses: list[ContractClause], policy: RiskPolicy) ->
             next(iter(by_topic.get(ClauseTopic.PRICE, [])), None),
         )
     return flags
+
+
+def _acceptor_flags(deal: Deal, clause: ContractClause | None, flag: Any) -> None:
+    """The acceptor signs acceptance and so decides how easily the final payment
+    comes back (DOMAIN.md §1.3): an opposing acceptor makes the acceptance terms a risk."""
+    for name in deal.buying_roles.filter(
+        role=BuyingRole.Role.ACCEPTOR, attitude=BuyingRole.Attitude.OPPONENT, contact__is_active=True
+    ).values_list("contact__name", flat=True):
+        flag(
+            RiskFlag.Rule.ACCEPTOR_OPPOSED,
+            RiskFlag.Severity.HIGH,
+            _(
+                "The acceptor (%(name)s) opposes us: acceptance, and with it the final payment, is at "
+                "risk. Agree objective acceptance criteria with them before signing."
+            )
+            % {"name": name},
+            clause,
+        )
 
 
 def _gap_flags(deal: Deal, clauses: list[ContractClause], flag: Any) -> None:

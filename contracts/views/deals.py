@@ -30,6 +30,7 @@ from contracts.models import (
 )
 from contracts.pricing import deal_totals
 from contracts.resources import DealResource
+from contracts.role_risks import buying_role_risks
 from contracts.selectors import (
     approval_history,
     attachment_list,
@@ -218,7 +219,7 @@ def _negotiation(request: HttpRequest, deal: Deal) -> dict:
 def _risks(request: HttpRequest, deal: Deal) -> dict:
     items = list(deal.risk_items.select_related("owner"))
     return {
-        "risks": [i for i in items if i.kind == RiskItem.Kind.RISK],
+        "risks": [*buying_role_risks(deal), *(i for i in items if i.kind == RiskItem.Kind.RISK)],
         "assumptions": [i for i in items if i.kind == RiskItem.Kind.ASSUMPTION],
     }
 

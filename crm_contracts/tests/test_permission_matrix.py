@@ -63,12 +63,13 @@ from contracts.tests.factories import (
 from finance import services as money
 from finance.models import Invoice, Payment, WriteOff
 from finance.tests.factories import draft_invoice, issued_invoice, payment_for
-from relationships.models import Contact, Customer, Interaction, OrgUnit
+from relationships.models import Contact, Customer, Interaction, OrgUnit, Relationship, Stage
 from relationships.tests.factories import (
     ContactFactory,
     CustomerFactory,
     InteractionFactory,
     OrgUnitFactory,
+    RelationshipFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -280,6 +281,28 @@ MATRIX: dict[tuple[str, str], Row] = {
         effect=refreshed("interaction", lambda i: i.next_step_done_at is not None),
     ),
     ("interaction", "delete"): Row(None, delete("/api/interactions/{interaction}/"), NO_SUCH),
+    # A cooling relationship of rep's: rep, rep's manager or an admin answers the downgrade proposal.
+    ("relationship", "confirm cooling downgrade"): Row(
+        post("/customers/relationships/{cooling_relationship}/cooling/confirm/"),
+        post("/api/relationships/{cooling_relationship}/confirm-downgrade/"),
+        (OK, 403, 404, OK, 404, 403, 403, OK),
+        effect=refreshed("cooling_relationship", lambda r: r.stage == Stage.MEETING),
+    ),
+    ("relationship", "dismiss cooling downgrade"): Row(
+        post("/customers/relationships/{cooling_relationship}/cooling/dismiss/"),
+        post("/api/relationships/{cooling_relationship}/dismiss-downgrade/"),
+        (OK, 403, 404, OK, 404, 403, 403, OK),
+        effect=refreshed("cooling_relationship", lambda r: r.cooling_dismissed_on is not None),
+    ),
+    ("org chart", "read heat map"): Row(get("/customers/{customer}/org-chart/?mode=heat"), None, SEES),
+    ("coach assessment", "mark unreliable"): Row(
+        get("/customers/contacts/{contact}/coach/"),
+        post(
+            "/api/coach-assessments/",
+            lambda w: {"contact": w.contact.pk, "unreliable": "deals_lost", "unreliable_note": "Lost two bids"},
+        ),
+        RELATE_NEW,
+    ),
     # --- deals and contracts ------------------------------------------------------------------
     ("deal", "read"): Row(get("/deals/{deal}/"), get("/api/deals/{deal}/"), SEES),
     ("deal", "create"): Row(
@@ -597,6 +620,16 @@ class World:
     @cached_property
     def buying_role(self) -> BuyingRole:
         return BuyingRoleFactory(deal=self.deal, contact=self.contact)
+
+    @cached_property
+    def cooling_relationship(self) -> Relationship:
+        return RelationshipFactory(
+            user=self.rep,
+            contact=self.contact,
+            stage=Stage.TRUST,
+            since=timezone.localdate() - timedelta(days=400),
+            last_contact_on=timezone.localdate() - timedelta(days=200),
+        )
 
     @cached_property
     def interaction(self) -> Interaction:

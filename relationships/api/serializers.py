@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.locking import version_field
+from relationships.cooling import relationship_is_cooling
 from relationships.models import (
     CoachAssessment,
     Contact,
@@ -86,6 +87,8 @@ class CoachAssessmentSerializer(serializers.ModelSerializer):
             "seniority_evidence",
             "win_win",
             "win_win_evidence",
+            "unreliable",
+            "unreliable_note",
             "status",
             "criteria_met",
             "assessed_by",
@@ -104,12 +107,36 @@ class RelationshipSerializer(serializers.ModelSerializer):
     stage_changes = StageChangeSerializer(many=True, read_only=True)
     note = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=300)
     changed_on = serializers.DateField(write_only=True, required=False)
+    cooling = serializers.SerializerMethodField(
+        help_text="No interaction for longer than RELATIONSHIP_COOLING_DAYS allows at this stage."
+    )
 
     class Meta:
         model = Relationship
-        fields = ["id", "user", "contact", "stage", "type", "since", "stage_changes", "note", "changed_on"]
-        read_only_fields = ["since"]
+        fields = [
+            "id",
+            "user",
+            "contact",
+            "stage",
+            "type",
+            "since",
+            "last_contact_on",
+            "cooling",
+            "cooling_proposed_on",
+            "cooling_dismissed_on",
+            "stage_changes",
+            "note",
+            "changed_on",
+        ]
+        read_only_fields = ["since", "last_contact_on", "cooling_proposed_on", "cooling_dismissed_on"]
         validators = []  # setting the stage of an existing pair updates it
+
+    def get_cooling(self, relationship: Relationship) -> bool:
+        return relationship_is_cooling(relationship)
+
+
+class CoolingAnswerSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
 class InteractionSerializer(serializers.ModelSerializer):

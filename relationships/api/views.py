@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db.models import Model
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -16,7 +16,8 @@ from core.api import run_service as _run
 from core.locking import STALE_RESPONSE
 from relationships import services
 from relationships.api import serializers as s
-from relationships.filters import CustomerFilter
+from relationships.cooling import relationship_cooling_confirm, relationship_cooling_dismiss
+from relationships.filters import CustomerFilter, RelationshipFilter
 from relationships.models import (
     CoachAssessment,
     Contact,
@@ -213,7 +214,7 @@ class RelationshipViewSet(
     """Our people × contacts. POST sets the stage (creating the pair if needed) and dates the change."""
 
     serializer_class = s.RelationshipSerializer
-    filterset_fields = ["user", "contact", "contact__customer", "stage", "type"]
+    filterset_class = RelationshipFilter
 
     def get_queryset(self):  # noqa: ANN201
         if getattr(self, "swagger_fake_view", False):
@@ -241,6 +242,62 @@ class RelationshipViewSet(
         )
         relationship = self.get_queryset().get(pk=relationship.pk)
         return Response(s.RelationshipSerializer(relationship).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.CoolingAnswerSerializer,
+        responses={200: s.RelationshipSerializer},
+        description="Lower a cooling relationship one stage (logged in `stage_changes` with the comment). "
+        "Its person, their manager or an admin; 400 when it is not cooling or already an acquaintance.",
+        examples=[
+            OpenApiExample(
+                "Confirm", value={"comment": "He moved to the Shenzhen plant."}, request_only=True
+            ),
+            OpenApiExample(
+                "Not cooling",
+                value={
+                    "detail": "This relationship is not cooling: there is nothing to confirm or dismiss.",
+                    "code": "invalid",
+                    "fields": {
+                        "non_field_errors": [
+                            "This relationship is not cooling: there is nothing to confirm or dismiss."
+                        ]
+                    },
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-downgrade")
+    def confirm_downgrade(self, request: Request, pk: str) -> Response:
+        answer = s.CoolingAnswerSerializer(data=request.data)
+        answer.is_valid(raise_exception=True)
+        _run(
+            lambda: relationship_cooling_confirm(
+                relationship=self.get_object(),
+                acting_user=request.user,
+                comment=answer.validated_data.get("comment", ""),
+            )
+        )
+        return Response(s.RelationshipSerializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: s.RelationshipSerializer},
+        description="Keep the stage: the dismissal is dated (`cooling_dismissed_on`) and nothing is "
+        "proposed again before the relationship has cooled a whole period once more.",
+        examples=[
+            OpenApiExample(
+                "Dismissed",
+                value={"id": 7, "stage": 3, "cooling": False, "cooling_dismissed_on": "2026-12-03"},
+                response_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="dismiss-downgrade")
+    def dismiss_downgrade(self, request: Request, pk: str) -> Response:
+        _run(lambda: relationship_cooling_dismiss(relationship=self.get_object(), acting_user=request.user))
+        return Response(s.RelationshipSerializer(self.get_queryset().get(pk=pk)).data)
 
 
 class InteractionViewSet(
