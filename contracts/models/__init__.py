@@ -40,7 +40,9 @@ from contracts.models.gates import (  # noqa: F401
 )
 from contracts.models.negotiation import (  # noqa: F401
     Concession,
+    LadderStep,
     NegotiationIssue,
+    NegotiationPlan,
 )
 from contracts.models.pricing import (  # noqa: F401
     CatalogueItem,
