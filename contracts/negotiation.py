@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts.gates import GateKind, register_gate
-from contracts.pricing import HUNDRED, Totals, cents
+from contracts.pricing import HUNDRED, Totals, cents, deal_totals
 
 if TYPE_CHECKING:
     from contracts.models import Concession, Deal, LadderStep, NegotiationPlan
@@ -231,11 +231,81 @@ def ladder_chart(
         "customer_limit": plan.customer_limit if plan else None,
     }
     return {
+        "legend": {
+            "planned": _("Planned ladder"),
+            "actual": _("Our concessions"),
+            "bottom_line": _("Bottom line"),
+            "target": _("Target"),
+            "customer_limit": _("Customer's bottom line (estimate)"),
+        },
         "labels": [_("Start")] + [_("Step %(n)s") % {"n": n} for n in range(1, count)],
         "planned": [str(v) for v in planned],
         "actual": [str(v) for v in actual],
         **{key: [str(value)] * count if value is not None else [] for key, value in flat.items()},
     }
+
+
+# --- The negotiation tab -------------------------------------------------------------------
+
+
+@dataclass
+class NegotiationTab:
+    plan: NegotiationPlan | None
+    steps: list[LadderStep]
+    issues: list[Any]
+    concessions: list[Concession]
+    approvals: list[Any]
+    warnings: list[NegotiationWarning]
+    chart: dict[str, Any]
+    price: Decimal
+    totals: Totals
+
+    @property
+    def open_issues(self) -> list[Any]:
+        from contracts.models import NegotiationIssue
+
+        return [i for i in self.issues if i.status == NegotiationIssue.Status.OPEN]
+
+    @property
+    def margin_percent(self) -> Decimal | None:
+        """Our margin at today's price, when the estimate gives a cost."""
+        if self.plan is None or self.plan.estimated_cost is None or self.price <= 0:
+            return None
+        return points((self.price - self.plan.estimated_cost) * HUNDRED / self.price)
+
+
+def negotiation_tab(deal: Deal) -> NegotiationTab:
+    """Everything the negotiation tab and the API's warnings show, in a fixed number of queries."""
+    from contracts.models import NegotiationPlan, RiskPolicy
+
+    plan = NegotiationPlan.objects.filter(deal=deal).prefetch_related("steps").first()
+    steps = list(plan.steps.all()) if plan else []
+    issues = list(deal.negotiation_issues.all())
+    concessions = list(
+        deal.concessions.select_related("issue", "quote", "free_item", "ladder_step").order_by("date", "pk")
+    )
+    totals = deal_totals(deal)
+    tab = NegotiationTab(
+        plan=plan,
+        steps=steps,
+        issues=issues,
+        concessions=concessions,
+        approvals=list(deal.approval_requests.filter(concession__isnull=False).order_by("-pk")[:10]),
+        warnings=[],
+        chart=ladder_chart(plan=plan, steps=steps, concessions=concessions, totals=totals),
+        price=price_of(totals),
+        totals=totals,
+    )
+    tab.warnings = negotiation_warnings(
+        deal=deal,
+        plan=plan,
+        steps=steps,
+        concessions=concessions,
+        open_issues=len(tab.open_issues),
+        totals=totals,
+        max_step=RiskPolicy.current().max_concession_step_percent,
+    )
+    return tab
 
 
 # --- The gate on start_negotiation ---------------------------------------------------------

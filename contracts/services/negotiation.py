@@ -55,9 +55,13 @@ def negotiation_issue_update(
 # --- The plan -------------------------------------------------------------------------------
 
 
-def negotiation_plan_defaults(*, deal: Deal) -> dict[str, Any]:
-    """What a new plan starts from: the estimate's cost and the minimum price it implies."""
-    plan = NegotiationPlan(deal=deal, estimated_cost=estimate_cost(deal))
+def negotiation_plan_defaults(*, deal: Deal, plan: NegotiationPlan | None = None) -> dict[str, Any]:
+    """What a new plan starts from: the estimate's cost and the minimum price it implies
+    (at the plan's minimum margin when there is a plan)."""
+    margin = (
+        plan.min_margin_percent if plan else NegotiationPlan._meta.get_field("min_margin_percent").default
+    )
+    plan = NegotiationPlan(deal=deal, estimated_cost=estimate_cost(deal), min_margin_percent=margin)
     computed = plan.computed_min_price()
     price = price_of(deal_totals(deal))
     return {

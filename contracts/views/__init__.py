@@ -50,6 +50,7 @@ from contracts.views.negotiation import (  # noqa: F401
     concession_add,
     issue_add,
     issue_edit,
+    negotiation_plan_edit,
 )
 from contracts.views.pricing import (  # noqa: F401
     catalogue_export,

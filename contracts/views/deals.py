@@ -25,15 +25,13 @@ from contracts.models import (
     ContractDocument,
     Deal,
     RiskItem,
-    RiskPolicy,
 )
+from contracts.negotiation import negotiation_tab
 from contracts.pricing import deal_totals
 from contracts.resources import DealResource
 from contracts.selectors import (
     approval_history,
     attachment_list,
-    concession_chart,
-    concession_path,
     contract_versions,
     deal_get_for_user,
     deal_list,
@@ -196,15 +194,7 @@ def _approvals(request: HttpRequest, deal: Deal) -> dict:
 
 
 def _negotiation(request: HttpRequest, deal: Deal) -> dict:
-    policy = RiskPolicy.current()
-    points = concession_path(deal=deal, policy=policy)
-    return {
-        "issues": list(deal.negotiation_issues.all()),
-        "points": points,
-        "chart": concession_chart(points),
-        "policy": policy,
-        "too_large": [pt for pt in points if pt.too_large],
-    }
+    return {"negotiation": negotiation_tab(deal)}
 
 
 def _risks(request: HttpRequest, deal: Deal) -> dict:
