@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import buying_roles, views
+from contracts.api import buying_roles, negotiation, views
 from contracts.signing import api as esign
 
 router = SimpleRouter()
@@ -16,7 +16,25 @@ router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("signing-requests", esign.SigningRequestViewSet, basename="signing-request")
 router.register("buying-roles", buying_roles.BuyingRoleViewSet, basename="buyingrole")
 
+NEGOTIATION = "deals/<int:deal_id>/negotiation/"
+
 urlpatterns = [
     path("coverage/<int:deal_id>/", buying_roles.coverage, name="coverage"),
+    path(f"{NEGOTIATION}plan/", negotiation.NegotiationPlanView.as_view(), name="negotiation-plan"),
+    path(f"{NEGOTIATION}ladder/", negotiation.LadderView.as_view(), name="negotiation-ladder"),
+    path(
+        f"{NEGOTIATION}concessions/",
+        negotiation.ConcessionCreateView.as_view(),
+        name="negotiation-concessions",
+    ),
+    path(
+        f"{NEGOTIATION}concession-approvals/",
+        negotiation.ConcessionApprovalView.as_view(),
+        name="negotiation-concession-approvals",
+    ),
+    path(
+        f"{NEGOTIATION}warnings/", negotiation.NegotiationWarningsView.as_view(), name="negotiation-warnings"
+    ),
+    path(f"{NEGOTIATION}chart/", negotiation.NegotiationChartView.as_view(), name="negotiation-chart"),
     *router.urls,
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,7 @@ from contracts.negotiation import estimate_cost, exceptions_for, ladder_errors, 
 from contracts.pricing import HUNDRED, deal_totals, line_list_value
 from contracts.services import approvals, deals, pricing
 from contracts.services.common import _full_save, _require
+from core.locking import ensure_unchanged
 
 PLAN_FIELDS = (
     "min_margin_percent",
@@ -74,7 +75,12 @@ def negotiation_plan_defaults(*, deal: Deal, plan: NegotiationPlan | None = None
 
 @transaction.atomic
 def negotiation_plan_save(
-    *, deal: Deal, acting_user: User, steps: list[dict[str, Any]] | None = None, **fields: Any
+    *,
+    deal: Deal,
+    acting_user: User,
+    steps: list[dict[str, Any]] | None = None,
+    loaded_version: datetime | None = None,
+    **fields: Any,
 ) -> NegotiationPlan:
     """Create or update the deal's plan; `steps` (when given) replaces the ladder, position by position.
 
@@ -87,6 +93,7 @@ def negotiation_plan_save(
     if deal.state not in PLANNING_STATES:
         raise ValidationError(_("The negotiation plan is made before and during negotiation."))
     plan = NegotiationPlan.objects.filter(deal=deal).first() or NegotiationPlan(deal=deal)
+    ensure_unchanged(plan, loaded_version)
     for name in PLAN_FIELDS:
         if name in fields:
             setattr(plan, name, fields[name])
