@@ -115,13 +115,14 @@ def negotiation_plan_save(
 
 
 def _ladder_replace(plan: NegotiationPlan, steps: list[dict[str, Any]]) -> None:
+    steps = [{**spec, "size_percent": points(Decimal(str(spec["size_percent"])))} for spec in steps]
     errors = ladder_errors(steps)
     if errors:
         raise ValidationError(errors)
     existing = {s.position: s for s in plan.steps.all()}
     for position, spec in enumerate(steps, start=1):
         step = existing.pop(position, None) or LadderStep(plan=plan, position=position)
-        step.size_percent = points(Decimal(spec["size_percent"]))
+        step.size_percent = spec["size_percent"]
         step.in_return = spec.get("in_return", "")
         step.is_cushion = bool(spec.get("is_cushion"))
         _full_save(step)

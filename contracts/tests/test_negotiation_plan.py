@@ -146,6 +146,7 @@ def test_the_target_cannot_be_below_the_bottom_line(rep):
         ([{"size_percent": "2"}, {"size_percent": "3"}], False),  # a step larger than the last
         ([{"size_percent": "2", "is_cushion": True}, {"size_percent": "1"}], False),  # cushion not last
         ([{"size_percent": "2"}, {"size_percent": "2"}], True),  # even steps are fine
+        ([{"size_percent": "9"}, {"size_percent": "10"}], False),  # compared as numbers
     ],
 )
 def test_a_ladder_steps_down_and_keeps_the_cushion_for_the_end(rep, steps, ok):
