@@ -156,3 +156,26 @@ def test_the_schema_documents_the_endpoints_with_examples(rep):
 
     assert put["requestBody"]["content"]["application/json"]["examples"]
     assert {"201", "400", "403", "404"} <= set(post["responses"])
+
+
+def test_the_approver_sees_the_concession_in_the_inbox_and_its_approval_lets_it_through(rep, manager, deal):
+    from contracts.tests.factories import policy_with_steps
+
+    policy_with_steps(
+        {"users": [manager]}, name="Concessions", priority=50, concession_condition="off_ladder"
+    )
+    api = api_for(rep)
+    api.put(url(deal, "plan"), PLAN, format="json")
+    body = {"discount_step": "5", "description": "Big cut", "in_return": "Order now"}
+    api.post(url(deal, "concession-approvals"), body, format="json")
+
+    inbox = api_for(manager).get("/api/approvals/").json()["results"]
+    decided = api_for(manager).post(
+        f"/api/approvals/{inbox[0]['id']}/decide/", {"outcome": "approve"}, format="json"
+    )
+    recorded = api.post(url(deal, "concessions"), body, format="json")
+
+    assert inbox[0]["concession"]["description"] == "Big cut"
+    assert decided.status_code == 201, decided.data
+    assert recorded.status_code == 201, recorded.data
+    assert recorded.data["concession"]["approval"] is not None
