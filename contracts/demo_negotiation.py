@@ -105,12 +105,16 @@ def _commissioning_day(concede: dict, today: date) -> None:
 
 def _year_end_cut(concede: dict, today: date) -> None:
     """Off the ladder (8% against a 1% cushion): asked for, approved by the manager, then recorded."""
-    cut = {"discount_step": Decimal("8"), "description": "Year-end price cut"}
+    cut = {
+        "discount_step": Decimal("8"),
+        "description": "Year-end price cut",
+        "in_return": "Order before 31 December",
+    }
     request = services.concession_approval_request(
-        deal=concede["deal"], acting_user=concede["acting_user"], **cut, in_return="Order before 31 December"
+        deal=concede["deal"], acting_user=concede["acting_user"], **cut
     )
     step = request.steps.get(status=ApprovalStep.Status.ACTIVE)
     services.approval_decide(
         step=step, acting_user=step.approvers.first(), outcome="approve", comment="Year-end volume."
     )
-    services.concession_create(**concede, **cut, date=today - timedelta(days=5), in_return="")
+    services.concession_create(**concede, **cut, date=today - timedelta(days=5))

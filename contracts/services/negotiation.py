@@ -86,7 +86,7 @@ def negotiation_plan_save(
 
     The estimated cost is refreshed from the estimate on every save, so the
     computed bottom line follows it; the scope baseline is taken while the
-    deal is not yet negotiating.
+    deal is not yet negotiating (or when the plan is first made).
     """
     _require(p.can_work_deal(acting_user, deal))
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
@@ -104,7 +104,7 @@ def negotiation_plan_save(
         raise ValidationError(
             {"min_price": _("There is no estimate to compute it from: enter our minimum price.")}
         )
-    if deal.state != Deal.State.NEGOTIATION:
+    if deal.state != Deal.State.NEGOTIATION or plan._state.adding:
         totals = deal_totals(deal)
         plan.scope_baseline = totals.list_value - totals.free_value
     plan.updated_by = acting_user
