@@ -23,18 +23,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts.gates import GateKind, register_gate
+from contracts.models import Concession, Deal, LadderStep, NegotiationIssue, NegotiationPlan, RiskPolicy
 from contracts.pricing import HUNDRED, Totals, cents, deal_totals
 
-if TYPE_CHECKING:
-    from contracts.models import Concession, Deal, LadderStep, NegotiationPlan
-
 POINT = Decimal("0.01")
+# The plan is made before negotiating and adjusted during it.
+PLANNING_STATES = (Deal.State.OPPORTUNITY, Deal.State.BIDDING, Deal.State.NEGOTIATION)
 BELOW_BOTTOM_LINE = "below_bottom_line"
 OFF_LADDER = "off_ladder"
 
@@ -139,8 +139,6 @@ def negotiation_warnings(
     max_step: Decimal,
 ) -> list[NegotiationWarning]:
     """Every warning, computed from data already loaded (no queries)."""
-    from contracts.models import Concession, Deal
-
     found: list[NegotiationWarning] = []
     negotiating = deal.state == Deal.State.NEGOTIATION
     limit = plan.max_open_issues if plan is not None else 2
@@ -215,8 +213,6 @@ def ladder_chart(
 ) -> dict[str, Any]:
     """Chart.js data: the planned and the actual price after each of our concessions, with
     the bottom line, the target and the customer's estimated limit as flat lines."""
-    from contracts.models import Concession
-
     ours = [c for c in concessions if c.party == Concession.Party.US and c.price_after is not None]
     start = ours[0].price_before if ours else price_of(totals)
     planned, cumulative = [start], Decimal(0)
@@ -250,6 +246,7 @@ def ladder_chart(
 
 @dataclass
 class NegotiationTab:
+    deal: Deal
     plan: NegotiationPlan | None
     steps: list[LadderStep]
     issues: list[Any]
@@ -261,9 +258,11 @@ class NegotiationTab:
     totals: Totals
 
     @property
-    def open_issues(self) -> list[Any]:
-        from contracts.models import NegotiationIssue
+    def plannable(self) -> bool:
+        return self.deal.state in PLANNING_STATES
 
+    @property
+    def open_issues(self) -> list[Any]:
         return [i for i in self.issues if i.status == NegotiationIssue.Status.OPEN]
 
     @property
@@ -276,8 +275,6 @@ class NegotiationTab:
 
 def negotiation_tab(deal: Deal) -> NegotiationTab:
     """Everything the negotiation tab and the API's warnings show, in a fixed number of queries."""
-    from contracts.models import NegotiationPlan, RiskPolicy
-
     plan = NegotiationPlan.objects.filter(deal=deal).prefetch_related("steps").first()
     steps = list(plan.steps.all()) if plan else []
     issues = list(deal.negotiation_issues.all())
@@ -286,6 +283,7 @@ def negotiation_tab(deal: Deal) -> NegotiationTab:
     )
     totals = deal_totals(deal)
     tab = NegotiationTab(
+        deal=deal,
         plan=plan,
         steps=steps,
         issues=issues,
@@ -312,8 +310,6 @@ def negotiation_tab(deal: Deal) -> NegotiationTab:
 
 
 def _plan_gate(deal: Deal, params: dict[str, Any]) -> str | None:
-    from contracts.models import NegotiationPlan
-
     plan = NegotiationPlan.objects.filter(deal=deal).prefetch_related("steps").first()
     if plan is None:
         return _("Make the negotiation plan first: bottom line, target and concession ladder.")

@@ -22,7 +22,14 @@ from contracts.models import (
     NegotiationIssue,
     NegotiationPlan,
 )
-from contracts.negotiation import estimate_cost, exceptions_for, ladder_errors, points, price_of
+from contracts.negotiation import (
+    PLANNING_STATES,
+    estimate_cost,
+    exceptions_for,
+    ladder_errors,
+    points,
+    price_of,
+)
 from contracts.pricing import HUNDRED, deal_totals, line_list_value
 from contracts.services import approvals, deals, pricing
 from contracts.services.common import _full_save, _require
@@ -36,7 +43,6 @@ PLAN_FIELDS = (
     "customer_limit",
     "max_open_issues",
 )
-PLANNING_STATES = (Deal.State.OPPORTUNITY, Deal.State.BIDDING, Deal.State.NEGOTIATION)
 
 
 def negotiation_issue_create(*, deal: Deal, acting_user: User, **fields: Any) -> NegotiationIssue:
