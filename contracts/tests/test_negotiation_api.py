@@ -179,3 +179,20 @@ def test_the_approver_sees_the_concession_in_the_inbox_and_its_approval_lets_it_
     assert decided.status_code == 201, decided.data
     assert recorded.status_code == 201, recorded.data
     assert recorded.data["concession"]["approval"] is not None
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_read_endpoints_run_a_bounded_number_of_queries(rep, deal, size, django_assert_max_num_queries):
+    from contracts.services import concession_create, negotiation_plan_save
+
+    steps = [{"size_percent": "1", "in_return": "x"} for _ in range(size)]
+    negotiation_plan_save(
+        deal=deal, acting_user=rep, min_price=Decimal(1), target_price=Decimal(2), steps=steps
+    )
+    for n in range(size):
+        concession_create(deal=deal, acting_user=rep, description=f"Cut {n}", discount_step=Decimal(1))
+    api = api_for(rep)
+
+    for part in ("plan", "ladder", "warnings", "chart"):
+        with django_assert_max_num_queries(12):
+            assert api.get(url(deal, part)).status_code == 200
