@@ -151,3 +151,24 @@ def test_the_negotiation_tab_runs_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count('data-code="no_get"') == size
+
+
+def test_the_approver_sees_what_the_concession_is_in_the_inbox_and_on_the_decision_page(client, rep, manager):
+    from contracts.services import concession_approval_request
+
+    deal = _deal(rep)
+    request = concession_approval_request(
+        deal=deal,
+        acting_user=rep,
+        description="Year-end cut",
+        discount_step=Decimal("8"),
+        in_return="Order now",
+    )
+    client.force_login(manager)
+
+    inbox = client.get(reverse("contracts:approval_inbox")).content.decode()
+    decide = client.get(reverse("contracts:approval_decide", args=[request.steps.get().pk])).content.decode()
+
+    assert "Concession outside the plan: Year-end cut" in inbox
+    assert "no negotiation plan" in decide
+    assert "Order now" in decide
