@@ -36,12 +36,25 @@ NegotiationPlanForm.base_fields.update(
 
 
 class LadderStepForm(StyledFormMixin, forms.Form):
-    size_percent = LadderStep._meta.get_field("size_percent").formfield()
+    # No help text: the table's header says what a size is, and nothing renders a help text here.
+    size_percent = LadderStep._meta.get_field("size_percent").formfield(help_text="")
     in_return = forms.CharField(label=_("what we ask in return"), max_length=300, required=False)
     is_cushion = forms.BooleanField(label=_("cushion"), required=False)
 
 
-LadderFormSet = forms.formset_factory(LadderStepForm, extra=2, max_num=12, can_delete=True)
+class BaseLadderFormSet(forms.BaseFormSet):
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        # The ladder is a table: each input is named by its column and row, not by a <label>.
+        row = "" if index is None else f" {index + 1}"
+        for field in form.fields.values():
+            field.widget.attrs["aria-label"] = f"{field.label}{row}"
+        form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
+LadderFormSet = forms.formset_factory(
+    LadderStepForm, formset=BaseLadderFormSet, extra=2, max_num=12, can_delete=True
+)
 
 
 def ladder_from(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
