@@ -215,6 +215,7 @@ def concession_create(
     item is applied to the deal and a new quote version is issued, or nothing happens.
     A concession below the bottom line or off the planned ladder needs an approved
     concession approval (`concession_approval_request`), which it then uses up."""
+    # Locked: two concessions at once must not both be checked against the same ladder step.
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     when = date or timezone.localdate()
     if party == Concession.Party.CUSTOMER:
