@@ -111,8 +111,9 @@ class ApprovalPolicyAdmin(SimpleHistoryAdmin):
         "min_discount_percent",
         "non_standard_only",
         "min_risk_severity",
+        "concession_condition",
     ]
-    list_filter = ["is_active", "contract_type"]
+    list_filter = ["is_active", "contract_type", "concession_condition"]
     inlines = [ApprovalPolicyStepInline]
 
 

@@ -12,3 +12,6 @@ class ContractsConfig(AppConfig):
         from relationships.ports import register_deal_provider
 
         register_deal_provider(ContractsDealProvider())
+
+        # Gate kinds register on import.
+        import contracts.negotiation  # noqa: F401

@@ -75,7 +75,11 @@ def _contract_complete(deal: Deal) -> bool:
 
 
 def _latest_deal_request(deal: Deal):  # noqa: ANN202
-    return deal.approval_requests.filter(change_request__isnull=True).order_by("-pk").first()
+    return (
+        deal.approval_requests.filter(change_request__isnull=True, concession__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
 
 
 def _approval_chain_complete(deal: Deal) -> bool:

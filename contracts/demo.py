@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from contracts import services
+from contracts import demo_negotiation, services
 from contracts.models import (
     ApprovalPolicy,
     ApprovalPolicyStep,
@@ -26,7 +26,6 @@ from contracts.models import (
     ContractType,
     Deal,
     Milestone,
-    NegotiationIssue,
     PlaybookItem,
     RiskItem,
     RiskPolicy,
@@ -274,6 +273,7 @@ def load_demo_contracts(*, users: dict[str, User], customers: dict[str, Customer
     template = _template()
     _policies(users)
     _playbook()
+    demo_negotiation.seed()
     deals = {}
     for number, name, slug, owner, state, contract_type, lines in DEALS:
         if slug not in customers:
@@ -383,7 +383,7 @@ def _deal(users, customer, number, name, owner, state, contract_type, lines, tem
             services.deal_transition(deal=deal, name=name_, acting_user=actor, comment="")
         deal = Deal.objects.get(pk=deal.pk)
         if name_ == "start_negotiation":
-            _negotiate(deal, owner, today)
+            demo_negotiation.negotiate(deal, owner, today)
     if state == S.DISPUTED:
         services.deal_transition(
             deal=deal, name="dispute", acting_user=owner, comment="Customer reports cavitation on pump 2."
@@ -419,6 +419,7 @@ def _prepare(deal, name, owner, manager, lines, template, today) -> None:  # noq
             valid_until=today + timedelta(days=45),
             note="Revised: 3% overall discount",
         )
+        demo_negotiation.plan(deal, owner)
         bid = services.milestone_create(
             deal=deal,
             acting_user=owner,
@@ -480,31 +481,6 @@ def _prepare(deal, name, owner, manager, lines, template, today) -> None:  # noq
     if name == "close":
         for milestone in deal.milestones.filter(done_date__isnull=True):
             services.milestone_complete(milestone=milestone, acting_user=owner)
-
-
-def _negotiate(deal: Deal, owner: User, today) -> None:  # noqa: ANN001
-    """A negotiation with one discount step far too large (8% against a 5% policy)."""
-    issue = services.negotiation_issue_create(
-        deal=deal,
-        acting_user=owner,
-        title="Price",
-        our_position="List price less 3%",
-        their_position="15% off",
-        status=NegotiationIssue.Status.OPEN,
-    )
-    for days, step, text in [
-        (20, "2", "Volume discount"),
-        (12, "1.5", "Free commissioning day"),
-        (5, "8", "Year-end price cut"),
-    ]:
-        services.concession_create(
-            deal=deal,
-            acting_user=owner,
-            issue=issue,
-            date=today - timedelta(days=days),
-            discount_step=Decimal(step),
-            description=text,
-        )
 
 
 def _approve_all(deal: Deal) -> None:

@@ -232,14 +232,35 @@ class IssueForm(StyledFormMixin, forms.ModelForm):
 
 
 class ConcessionForm(StyledFormMixin, forms.ModelForm):
+    ask_for_approval = forms.BooleanField(
+        label=_("Ask for approval instead"),
+        required=False,
+        help_text=_("For a concession below the bottom line or off the planned ladder."),
+    )
+
     class Meta:
         model = Concession
-        fields = ["date", "party", "discount_step", "description", "issue"]
+        fields = [
+            "date",
+            "party",
+            "kind",
+            "discount_step",
+            "free_item",
+            "free_quantity",
+            "description",
+            "in_return",
+            "issue",
+        ]
         widgets = {"date": DATE}
+        help_texts = {
+            "discount_step": _("Points added to the overall discount; a new quote version is issued."),
+            "in_return": _("Give and get: what the customer gives for it."),
+        }
 
     def __init__(self, *args, deal: Deal, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issue"].queryset = deal.negotiation_issues.all()
+        self.fields["free_item"].queryset = CatalogueItem.objects.filter(is_active=True)
 
 
 class ChangeRequestForm(StyledFormMixin, forms.ModelForm):

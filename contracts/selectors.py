@@ -22,13 +22,11 @@ from contracts import permissions as p
 from contracts.models import (
     ApprovalRequest,
     ApprovalStep,
-    Concession,
     ContractAttachment,
     ContractVersion,
     Deal,
     DealAction,
     Milestone,
-    RiskPolicy,
 )
 from core.pages import pk_url
 
@@ -312,57 +310,6 @@ def approval_history(*, deal: Deal) -> list[ApprovalRequest]:
 
 def contract_versions(*, deal: Deal) -> list[ContractVersion]:
     return list(deal.versions.select_related("template", "created_by").prefetch_related("clauses"))
-
-
-@dataclass(frozen=True)
-class ConcessionPoint:
-    concession: Concession
-    cumulative: Decimal
-    too_large: bool
-
-
-def concession_path(*, deal: Deal, policy: RiskPolicy | None = None) -> list[ConcessionPoint]:
-    """Our concessions in date order with the cumulative discount, flagging
-    any single step above the policy's maximum."""
-    limit = (policy or RiskPolicy.current()).max_concession_step_percent
-    total = Decimal(0)
-    points = []
-    for concession in deal.concessions.select_related("issue").order_by("date", "pk"):
-        if concession.party == Concession.Party.US:
-            total += concession.discount_step
-        points.append(
-            ConcessionPoint(
-                concession,
-                total,
-                concession.party == Concession.Party.US and concession.discount_step > limit,
-            )
-        )
-    return points
-
-
-def concession_chart(points: list[ConcessionPoint], *, width: int = 560, height: int = 200) -> dict:
-    """Coordinates for the server-drawn SVG chart of the cumulative discount."""
-    ours = [pt for pt in points if pt.concession.party == Concession.Party.US]
-    if not ours:
-        return {}
-    top = max(max(pt.cumulative for pt in ours), Decimal(1))
-    pad = 30
-    step_x = (width - 2 * pad) / max(len(ours), 1)
-    coords = []
-    for index, pt in enumerate(ours, start=1):
-        x = pad + step_x * index
-        y = height - pad - float(pt.cumulative / top) * (height - 2 * pad)
-        coords.append({"x": round(x, 1), "y": round(y, 1), "point": pt})
-    line = f"{pad},{height - pad} " + " ".join(f"{pt['x']},{pt['y']}" for pt in coords)
-    return {
-        "width": width,
-        "height": height,
-        "pad": pad,
-        "points": coords,
-        "line": line,
-        "top": top,
-        "baseline": height - pad,
-    }
 
 
 def renewals_due(*, user: User, within_days: int = 90, today: date | None = None) -> list[Deal]:

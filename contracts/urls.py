@@ -39,6 +39,7 @@ urlpatterns = [
     path("<int:pk>/issues/new/", views.issue_add, name="issue_add"),
     path("<int:pk>/issues/<int:issue_pk>/", views.issue_edit, name="issue_edit"),
     path("<int:pk>/concessions/new/", views.concession_add, name="concession_add"),
+    path("<int:pk>/negotiation-plan/", views.negotiation_plan_edit, name="negotiation_plan_edit"),
     path("<int:pk>/changes/new/", views.change_request_add, name="change_request_add"),
     path(
         "<int:pk>/changes/<int:change_pk>/submit/", views.change_request_submit, name="change_request_submit"

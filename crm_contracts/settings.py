@@ -364,6 +364,7 @@ SPECTACULAR_SETTINGS = {
         "DealStateEnum": "contracts.models.Deal.State",
         "AgeingBucketEnum": "finance.selectors.BUCKET_CODES",
         "FinanceDirectionEnum": "finance.models.Direction",
+        "ConcessionKindEnum": "contracts.models.Concession.Kind",
     },
 }
 

@@ -11,3 +11,8 @@ class FinanceConfig(AppConfig):
         from finance.conditions import no_open_receivables
 
         register_close_check(no_open_receivables)
+
+        from contracts.negotiation import register_estimate_cost
+        from finance.estimates import estimate_cost_in_deal_currency
+
+        register_estimate_cost(estimate_cost_in_deal_currency)

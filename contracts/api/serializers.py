@@ -206,6 +206,12 @@ class ApprovalStepSerializer(serializers.ModelSerializer):
         source="request.change_request_id", read_only=True, allow_null=True
     )
     request_status = serializers.CharField(source="request.status", read_only=True)
+    concession = serializers.JSONField(
+        source="request.concession",
+        read_only=True,
+        allow_null=True,
+        help_text="The concession outside the negotiation plan this step approves; null otherwise.",
+    )
     approvers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -216,6 +222,7 @@ class ApprovalStepSerializer(serializers.ModelSerializer):
             "deal_number",
             "change_request",
             "request_status",
+            "concession",
             "order",
             "name",
             "mode",

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import buying_roles, next_moves, views
+from contracts.api import buying_roles, negotiation, next_moves, views
 from contracts.signing import api as esign
 
 router = SimpleRouter()
@@ -16,6 +16,8 @@ router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("signing-requests", esign.SigningRequestViewSet, basename="signing-request")
 router.register("buying-roles", buying_roles.BuyingRoleViewSet, basename="buyingrole")
 
+NEGOTIATION = "deals/<int:deal_id>/negotiation/"
+
 urlpatterns = [
     path("coverage/<int:deal_id>/", buying_roles.coverage, name="coverage"),
     path("deals/<int:deal_id>/next-moves/", next_moves.deal_next_moves, name="deal-next-moves"),
@@ -29,5 +31,21 @@ urlpatterns = [
         next_moves.next_move_dismiss,
         name="next-move-dismiss",
     ),
+    path(f"{NEGOTIATION}plan/", negotiation.NegotiationPlanView.as_view(), name="negotiation-plan"),
+    path(f"{NEGOTIATION}ladder/", negotiation.LadderView.as_view(), name="negotiation-ladder"),
+    path(
+        f"{NEGOTIATION}concessions/",
+        negotiation.ConcessionCreateView.as_view(),
+        name="negotiation-concessions",
+    ),
+    path(
+        f"{NEGOTIATION}concession-approvals/",
+        negotiation.ConcessionApprovalView.as_view(),
+        name="negotiation-concession-approvals",
+    ),
+    path(
+        f"{NEGOTIATION}warnings/", negotiation.NegotiationWarningsView.as_view(), name="negotiation-warnings"
+    ),
+    path(f"{NEGOTIATION}chart/", negotiation.NegotiationChartView.as_view(), name="negotiation-chart"),
     *router.urls,
 ]

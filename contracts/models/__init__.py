@@ -40,7 +40,9 @@ from contracts.models.gates import (  # noqa: F401
 )
 from contracts.models.negotiation import (  # noqa: F401
     Concession,
+    LadderStep,
     NegotiationIssue,
+    NegotiationPlan,
 )
 from contracts.models.next_moves import (  # noqa: F401
     NextMoveAcceptance,

@@ -41,6 +41,19 @@ class ApprovalPolicy(models.Model):
     min_risk_severity = models.PositiveSmallIntegerField(
         _("only with risk flags of at least"), choices=RiskFlag.Severity.choices, null=True, blank=True
     )
+
+    class ConcessionCondition(models.TextChoices):
+        BELOW_BOTTOM_LINE = "below_bottom_line", _("Concession below the bottom line")
+        OFF_LADDER = "off_ladder", _("Concession off the planned ladder")
+        EITHER = "either", _("Concession below the bottom line or off the ladder")
+
+    concession_condition = models.CharField(
+        _("only for concessions"),
+        max_length=20,
+        choices=ConcessionCondition.choices,
+        blank=True,
+        help_text=_("Set: this chain approves only concessions outside the negotiation plan."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -98,6 +111,9 @@ class ApprovalRequest(models.Model):
     change_request = models.ForeignKey(
         "ChangeRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="approval_requests"
     )
+    # A concession outside the negotiation plan runs its own chain too: what it asks to give,
+    # and why it needs approval ({"kind", "size_percent", "description", "reasons": [...]}).
+    concession = models.JSONField(_("concession"), null=True, blank=True, default=None, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)

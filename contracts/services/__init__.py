@@ -44,9 +44,12 @@ from contracts.services.documents import (  # noqa: F401
     template_save,
 )
 from contracts.services.negotiation import (  # noqa: F401
+    concession_approval_request,
     concession_create,
     negotiation_issue_create,
     negotiation_issue_update,
+    negotiation_plan_defaults,
+    negotiation_plan_save,
 )
 from contracts.services.next_moves import (  # noqa: F401
     next_move_accept,

@@ -34,12 +34,24 @@ def _is_non_standard(deal: Deal) -> bool:
     return version is not None and any(not cl.is_standard for cl in version.clauses.all())
 
 
-def approval_policy_for(deal: Deal) -> ApprovalPolicy | None:
+def _concession_matches(policy: ApprovalPolicy, concession: dict[str, Any] | None) -> bool:
+    """A policy with a concession condition approves only concessions that leave the plan that way."""
+    if not policy.concession_condition:
+        return True
+    if concession is None:
+        return False
+    if policy.concession_condition == ApprovalPolicy.ConcessionCondition.EITHER:
+        return bool(concession.get("reasons"))
+    return policy.concession_condition in concession.get("reasons", ())
+
+
+def approval_policy_for(deal: Deal, *, concession: dict[str, Any] | None = None) -> ApprovalPolicy | None:
     """The active policy with the highest priority whose every set criterion matches."""
     worst = max((f.severity for f in deal.risk_flags.all()), default=0)
     non_standard = _is_non_standard(deal)
     for policy in ApprovalPolicy.objects.filter(is_active=True).order_by("-priority", "pk"):
         checks = [
+            _concession_matches(policy, concession),
             not policy.contract_type or policy.contract_type == deal.contract_type,
             policy.min_amount is None or deal.amount >= policy.min_amount,
             policy.min_discount_percent is None or deal.discount_percent >= policy.min_discount_percent,
@@ -76,17 +88,26 @@ def _chain_for(deal: Deal, policy: ApprovalPolicy | None) -> list[dict[str, Any]
 
 @transaction.atomic
 def approval_request_start(
-    *, deal: Deal, acting_user: User, change_request: ChangeRequest | None = None
+    *,
+    deal: Deal,
+    acting_user: User,
+    change_request: ChangeRequest | None = None,
+    concession: dict[str, Any] | None = None,
 ) -> ApprovalRequest:
-    """Copy the matching policy's chain onto a new request; the first step becomes active."""
-    policy = approval_policy_for(deal)
+    """Copy the matching policy's chain onto a new request; the first step becomes active.
+    A `concession` (outside the negotiation plan) runs a chain of its own."""
+    policy = approval_policy_for(deal, concession=concession)
     chain = _chain_for(deal, policy)
     if not chain:
         raise ValidationError(_("The approval policy “%(name)s” has no steps.") % {"name": policy})
     deal.approval_requests.filter(
-        status=ApprovalRequest.Status.PENDING, change_request=change_request
+        status=ApprovalRequest.Status.PENDING,
+        change_request=change_request,
+        concession__isnull=concession is None,
     ).update(status=ApprovalRequest.Status.WITHDRAWN, completed_at=timezone.now())
-    request = ApprovalRequest.objects.create(deal=deal, policy=policy, change_request=change_request)
+    request = ApprovalRequest.objects.create(
+        deal=deal, policy=policy, change_request=change_request, concession=concession
+    )
     for index, spec in enumerate(chain):
         approvers = {u.pk: u for u in spec["users"] if u.pk != deal.owner_id}
         if spec["role"]:
@@ -153,8 +174,9 @@ def approval_decide(
     if p.step_decided_for(acting_user, step):
         raise conflict(_("This step is already decided: decisions are final."))
     _require(p.can_decide_step(acting_user, step))
+    waits_in = Deal.State.NEGOTIATION if request.concession is not None else Deal.State.PENDING_APPROVAL
     if request.status != ApprovalRequest.Status.PENDING or (
-        request.change_request_id is None and request.deal.state != Deal.State.PENDING_APPROVAL
+        request.change_request_id is None and request.deal.state != waits_in
     ):
         raise ValidationError(_("This request no longer waits for a decision: the deal has moved on."))
     if outcome == ApprovalDecision.Outcome.REJECT and not comment.strip():
@@ -190,6 +212,8 @@ def _request_finish(request: ApprovalRequest, status: str, acting_user: User, co
     events.emit(events.approval_decided, request=request, outcome=status, by=acting_user, comment=comment)
     deal = Deal.objects.select_related("owner", "customer").get(pk=request.deal_id)
     _notify_requester(request, deal, status)
+    if request.concession is not None:  # the rep records the concession once it is approved
+        return
     if request.change_request_id:
         changes.change_request_settle(
             change=request.change_request, approved=status == "approved", acting_user=acting_user

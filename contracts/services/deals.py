@@ -136,7 +136,12 @@ def _after_transition(*, deal: Deal, name: str, acting_user: User, from_state: s
         approvals.approval_request_start(deal=deal, acting_user=acting_user)
     elif from_state == Deal.State.PENDING_APPROVAL and name not in ("approve", "reject_approval"):
         # Lost or cancelled while waiting: nothing is left for the approvers to decide.
-        deal.approval_requests.filter(status=ApprovalRequest.Status.PENDING, change_request=None).update(
+        deal.approval_requests.filter(
+            status=ApprovalRequest.Status.PENDING, change_request=None, concession__isnull=True
+        ).update(status=ApprovalRequest.Status.WITHDRAWN, completed_at=timezone.now())
+    if from_state == Deal.State.NEGOTIATION:
+        # A concession waits for approval only while negotiating.
+        deal.approval_requests.filter(status=ApprovalRequest.Status.PENDING, concession__isnull=False).update(
             status=ApprovalRequest.Status.WITHDRAWN, completed_at=timezone.now()
         )
     deal_actions_sync(deal=deal)

@@ -50,6 +50,7 @@ from contracts.views.negotiation import (  # noqa: F401
     concession_add,
     issue_add,
     issue_edit,
+    negotiation_plan_edit,
 )
 from contracts.views.next_moves import (  # noqa: F401
     next_move_accept,

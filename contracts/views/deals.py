@@ -26,16 +26,14 @@ from contracts.models import (
     ContractDocument,
     Deal,
     RiskItem,
-    RiskPolicy,
 )
+from contracts.negotiation import negotiation_tab
 from contracts.pricing import deal_totals
 from contracts.resources import DealResource
 from contracts.role_risks import buying_role_risks
 from contracts.selectors import (
     approval_history,
     attachment_list,
-    concession_chart,
-    concession_path,
     contract_versions,
     deal_get_for_user,
     deal_list,
@@ -205,15 +203,7 @@ def _approvals(request: HttpRequest, deal: Deal) -> dict:
 
 
 def _negotiation(request: HttpRequest, deal: Deal) -> dict:
-    policy = RiskPolicy.current()
-    points = concession_path(deal=deal, policy=policy)
-    return {
-        "issues": list(deal.negotiation_issues.all()),
-        "points": points,
-        "chart": concession_chart(points),
-        "policy": policy,
-        "too_large": [pt for pt in points if pt.too_large],
-    }
+    return {"negotiation": negotiation_tab(deal)}
 
 
 def _risks(request: HttpRequest, deal: Deal) -> dict:

@@ -43,11 +43,13 @@ from contracts.models import (
     ApprovalRequest,
     ApprovalStep,
     BuyingRole,
+    Concession,
     ContractAttachment,
     ContractDocument,
     Deal,
     LineItem,
     Milestone,
+    NegotiationPlan,
     NextMoveAcceptance,
     NextMoveDismissal,
 )
@@ -460,6 +462,27 @@ MATRIX: dict[tuple[str, str], Row] = {
         (OK, 403, 404, OK, 404, 403, 403, OK),
         effect=gone(ContractAttachment, "attachment"),
     ),
+    ("negotiation plan", "read"): Row(
+        get("/deals/{negotiating}/negotiation/"), get("/api/deals/{negotiating}/negotiation/plan/"), SEES
+    ),
+    ("negotiation plan", "update"): Row(
+        get("/deals/{negotiating}/negotiation-plan/"),
+        Call("put", "/api/deals/{negotiating}/negotiation/plan/", lambda w: {"min_price": "1", "target_price": "2"}),
+        RELATE,
+        effect=lambda w: NegotiationPlan.objects.filter(deal=w.negotiating, target_price=2).exists(),
+    ),
+    ("negotiation plan", "read warnings"): Row(
+        None, get("/api/deals/{negotiating}/negotiation/warnings/"), SEES
+    ),
+    ("concession", "create"): Row(
+        get("/deals/{negotiating}/concessions/new/"),
+        post(
+            "/api/deals/{negotiating}/negotiation/concessions/",
+            lambda w: {"discount_step": "1", "description": "Matrix cut", "in_return": "Reference"},
+        ),
+        RELATE,
+        effect=created(Concession, description="Matrix cut"),
+    ),
     # --- money ---------------------------------------------------------------------------------
     ("invoice", "read"): Row(get("/finance/invoices/{invoice}/"), get("/api/invoices/{invoice}/"), MONEY_READ),
     ("invoice", "create"): Row(
@@ -642,6 +665,16 @@ class World:
     @cached_property
     def milestone(self) -> Milestone:
         return MilestoneFactory(deal=self.deal)
+
+    @cached_property
+    def negotiating(self) -> Deal:
+        deal = DealFactory(
+            owner=self.rep, customer=self.customer, number="D-NEGOTIATE", state=Deal.State.NEGOTIATION
+        )
+        LineItemFactory(deal=deal)
+        plan = NegotiationPlan.objects.create(deal=deal, min_price=1, target_price=1, updated_by=self.rep)
+        plan.steps.create(position=1, size_percent=5)
+        return deal
 
     @cached_property
     def step(self) -> ApprovalStep:
