@@ -353,6 +353,9 @@ SPECTACULAR_SETTINGS = {
         "DealStateEnum": "contracts.models.Deal.State",
         "AgeingBucketEnum": "finance.selectors.BUCKET_CODES",
         "FinanceDirectionEnum": "finance.models.Direction",
+        # Influence, requirement priority and risk level share high/medium/low: one
+        # component, under the name clients already know.
+        "InfluenceEnum": "contracts.models.BuyingRole.Influence",
     },
 }
 
