@@ -254,7 +254,8 @@ def plan_standing(plan: ScoringPlan) -> PlanStanding:
         scores = {s.competitor_name: s.score for s in criterion.competitor_scores.all()}
         row = CriterionStanding(criterion, _weighted(criterion.weight, criterion.our_score), scores)
         if scores:
-            row.best_name, row.best_score = max(scores.items(), key=lambda item: (item[1], item[0]))
+            # The highest score; on a tie the first name, so the sentence does not change between loads.
+            row.best_name, row.best_score = min(scores.items(), key=lambda item: (-item[1], item[0]))
             row.gap = _round(
                 Decimal(criterion.weight) * (criterion.our_score - row.best_score) / HUNDRED, TENTH
             )

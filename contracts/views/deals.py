@@ -43,7 +43,9 @@ from contracts.selectors import (
     transition_options,
 )
 from contracts.signing.views import signing_context
+from contracts.tender import concession_values, tender_risks, value_case_of
 from contracts.views.common import _changed, _form_page, _people, _tab_url
+from contracts.views.tender import tender_context
 from core.exports import export_response
 from core.pages import pk_url
 from relationships.selectors import customer_list
@@ -56,6 +58,7 @@ TABS = [
     ("approvals", "check2-square"),
     ("negotiation", "arrow-left-right"),
     ("risks", "exclamation-triangle"),
+    ("tender", "trophy"),
     ("milestones", "flag"),
     ("history", "clock-history"),
 ]
@@ -198,7 +201,10 @@ def _approvals(request: HttpRequest, deal: Deal) -> dict:
 def _negotiation(request: HttpRequest, deal: Deal) -> dict:
     policy = RiskPolicy.current()
     points = concession_path(deal=deal, policy=policy)
+    value_case = value_case_of(deal)
     return {
+        "value_case": value_case,
+        "concession_values": concession_values(deal, points, value_case.figures if value_case else None),
         "issues": list(deal.negotiation_issues.all()),
         "points": points,
         "chart": concession_chart(points),
@@ -212,6 +218,7 @@ def _risks(request: HttpRequest, deal: Deal) -> dict:
     return {
         "risks": [i for i in items if i.kind == RiskItem.Kind.RISK],
         "assumptions": [i for i in items if i.kind == RiskItem.Kind.ASSUMPTION],
+        "tender_risks": tender_risks(deal),
     }
 
 
@@ -245,6 +252,7 @@ TAB_CONTEXT: dict[str, Callable[[HttpRequest, Deal], dict]] = {
     "approvals": _approvals,
     "negotiation": _negotiation,
     "risks": _risks,
+    "tender": tender_context,
     "milestones": _milestones,
     "history": _history,
 }
