@@ -154,6 +154,17 @@ def value_case_of(deal: Deal) -> ValueCase | None:
     return case
 
 
+def value_summary(deal: Deal, price: Decimal | None) -> ValueCase | None:
+    """The value case for a quote or contract PDF, when the deal's owner chose to include it;
+    the payback is against the document's own net price (its terms snapshot), not today's."""
+    case = ValueCase.objects.filter(deal=deal, in_documents=True).prefetch_related("lines").first()
+    if case is not None:
+        lines = [line for line in case.lines.all() if line.agreed]
+        case.agreed_lines = lines
+        case.figures = value_figures(lines, deal.amount if price is None else price)
+    return case
+
+
 @dataclass(frozen=True)
 class ConcessionValue:
     concession: Concession

@@ -355,3 +355,55 @@ def test_plain_figures():
         "60",
         "3.1",
     ]
+
+
+@pytest.mark.parametrize(("language", "downtime"), [("en", "Unplanned downtime"), ("zh-hans", "非计划停机")])
+@pytest.mark.django_db
+def test_the_contract_pdf_carries_a_one_page_value_summary(deal, rep, language, downtime):
+    import io
+
+    from django.utils import translation
+    from pypdf import PdfReader
+
+    from contracts.pdf import contract_html, html_to_pdf
+    from contracts.services import terms_snapshot
+    from contracts.tests.factories import version_for
+
+    services.value_case_save(
+        deal=deal,
+        acting_user=rep,
+        in_documents=True,
+        lines=[
+            {"description": downtime, "kind": "annual", "amount": D("48000.00"), "agreed": True},
+            {"description": "Not agreed yet", "kind": "annual", "amount": D("99999.00"), "agreed": False},
+        ],
+    )
+    version = version_for(deal)
+    version.terms_snapshot = terms_snapshot(deal)
+    version.save()
+    with translation.override(language):
+        heading, annual = translation.gettext("Value summary"), translation.gettext("Annual value")
+
+    pages = PdfReader(io.BytesIO(html_to_pdf(contract_html(version, language=language)))).pages
+    last = pages[-1].extract_text()
+
+    assert heading in last
+    assert annual in last
+    assert downtime in last
+    assert "48,000.00" in last
+    assert "25" in last.replace("48,000.00", "").replace(
+        "100,000.00", ""
+    )  # 100,000 ÷ 48,000 × 12 = 25.0 months
+    assert "Not agreed yet" not in last
+    assert heading not in "".join(page.extract_text() for page in pages[:-1])  # a page of its own
+
+
+@pytest.mark.django_db
+def test_without_the_choice_the_pdf_has_no_value_summary(deal, rep):
+    from contracts.pdf import contract_html
+    from contracts.tests.factories import version_for
+
+    services.value_case_save(
+        deal=deal, acting_user=rep, lines=[{"description": "X", "amount": D("1"), "agreed": True}]
+    )
+    assert "<section class=\"value-summary\">" not in contract_html(version_for(deal))

@@ -193,3 +193,38 @@ def test_an_outsider_gets_404_on_tender_pages(client, outsider, deal):
     client.force_login(outsider)
     assert client.get(f"/deals/{deal.pk}/tender/").status_code == 404
     assert client.get(f"/deals/{deal.pk}/tender/requirements/new/").status_code == 404
+
+
+def _value_case_in_documents(deal, rep) -> None:
+    services.value_case_save(
+        deal=deal,
+        acting_user=rep,
+        in_documents=True,
+        assumptions="Two shifts",
+        lines=[
+            {
+                "description": "Unplanned downtime",
+                "kind": "annual",
+                "amount": Decimal("48000.00"),
+                "agreed": True,
+            },
+            {
+                "description": "Not agreed yet",
+                "kind": "annual",
+                "amount": Decimal("99999.00"),
+                "agreed": False,
+            },
+        ],
+    )
+
+
+def test_the_quote_shows_a_value_summary_when_chosen(client, rep, deal):
+    _value_case_in_documents(deal, rep)
+    quote = services.quote_create(
+        deal=deal, acting_user=rep, valid_until=timezone.localdate() + timedelta(days=9)
+    )
+    client.force_login(rep)
+    body = client.get(f"/deals/{deal.pk}/quotes/{quote.pk}/").content.decode()
+    assert "Value summary" in body
+    assert "25 months" in body  # 100,000.00 ÷ 48,000.00 × 12 = 25.0
+    assert "Not agreed yet" not in body
