@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from contracts.alerts import milestone_alerts, renewal_alerts
 from contracts.demo import load_demo_contracts
+from contracts.demo_tender import seed as seed_tender
 from dashboards.demo import load_demo_targets
 from finance.demo import load_demo_finance
 from relationships.alerts import next_step_alerts
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             customers = load_demo_relationships(users=users)
             deals = load_demo_contracts(users=users, customers=customers)
             load_demo_roles(users=users, customers=customers, deals=deals)
+            seed_tender(deals=deals)  # after the buying roles: they hold requirements and score
             load_demo_finance(users=users, customers=customers, deals=deals)
             load_demo_targets()
         # Run the deadline scans once, so the demo's bell is not empty until beat's first tick.
