@@ -40,7 +40,8 @@ from relationships.selectors import customer_list
 DECIMAL = {"max_digits": 16, "decimal_places": 2}
 
 
-def _scope(serializer: serializers.Serializer, view: Any, **querysets: QuerySet) -> None:
+def _scope(serializer: serializers.Serializer, **querysets: QuerySet) -> None:
+    """Limit the serializer's related fields to what the caller may see."""
     for name, queryset in querysets.items():
         field = serializer.fields.get(name)
         if field is not None:
@@ -168,7 +169,6 @@ class RequirementViewSet(ScopedMixin, viewsets.ModelViewSet):
             deals = self.visible_deals()
             _scope(
                 serializer,
-                self,
                 pain_points=PainPoint.objects.filter(customer__in=customer_list(user=self.request.user)),
                 holders=BuyingRole.objects.filter(deal__in=deals),
                 line_items=LineItem.objects.filter(deal__in=deals),
@@ -245,7 +245,6 @@ class FabStatementViewSet(ScopedMixin, viewsets.ModelViewSet):
             deals = self.visible_deals()
             _scope(
                 serializer,
-                self,
                 requirement=Requirement.objects.filter(deal__in=deals),
                 buying_role=BuyingRole.objects.filter(deal__in=deals),
             )
