@@ -406,7 +406,7 @@ def test_without_the_choice_the_pdf_has_no_value_summary(deal, rep):
     services.value_case_save(
         deal=deal, acting_user=rep, lines=[{"description": "X", "amount": D("1"), "agreed": True}]
     )
-    assert "<section class=\"value-summary\">" not in contract_html(version_for(deal))
+    assert '<section class="value-summary">' not in contract_html(version_for(deal))
 
 
 @pytest.mark.django_db
@@ -417,7 +417,9 @@ def test_the_demo_deal_has_a_gap_a_value_case_and_trails_on_one_criterion(settin
     call_command("demo_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
     deal = Deal.objects.get(number="DEMO-004")
 
-    assert value_case_of(deal).figures.payback_months == D("13.0")  # (289,060 − 30,000) ÷ 240,000 × 12 = 12.95
+    assert value_case_of(deal).figures.payback_months == D(
+        "13.0"
+    )  # (289,060 − 30,000) ÷ 240,000 × 12 = 12.95
     risks = tender_risks(deal)
     assert len([line for line in risks if line.startswith("We are behind on")]) == 1
     assert any("SAP PM" in line for line in risks)
