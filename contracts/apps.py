@@ -15,3 +15,4 @@ class ContractsConfig(AppConfig):
 
         # Gate kinds register on import.
         import contracts.negotiation  # noqa: F401
+        import contracts.tender  # noqa: F401  (registers the "requirements met" gate on issuing a quote)

@@ -45,8 +45,16 @@ def contract_html(version: ContractVersion, *, language: str | None = None) -> s
                 "schedule": schedule,
                 "clauses": version.clauses.order_by("position", "pk"),
                 "printed_at": timezone.localtime(),
+                "value_case": _value_summary(deal, snapshot),
             },
         )
+
+
+def _value_summary(deal: Any, snapshot: dict[str, Any]) -> Any:
+    from contracts.tender import value_summary
+
+    net = snapshot.get("totals", {}).get("net")
+    return value_summary(deal, Decimal(net) if net is not None else None)
 
 
 def _line_net(line: dict[str, Any]) -> Decimal:

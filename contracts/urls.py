@@ -71,5 +71,45 @@ urlpatterns = [
     path("<int:pk>/next-moves/", views.next_moves_card, name="next_moves_card"),
     path("<int:pk>/next-moves/<str:key>/accept/", views.next_move_accept, name="next_move_accept"),
     path("<int:pk>/next-moves/<str:key>/dismiss/", views.next_move_dismiss, name="next_move_dismiss"),
+    path("<int:pk>/tender/requirements/new/", views.requirement_edit, name="requirement_create"),
+    path(
+        "<int:pk>/tender/requirements/<int:requirement_pk>/", views.requirement_edit, name="requirement_edit"
+    ),
+    path(
+        "<int:pk>/tender/requirements/<int:requirement_pk>/delete/",
+        views.requirement_delete,
+        name="requirement_delete",
+    ),
+    path("<int:pk>/tender/requirements/<int:requirement_pk>/fab/new/", views.fab_edit, name="fab_create"),
+    path(
+        "<int:pk>/tender/requirements/<int:requirement_pk>/fab/<int:fab_pk>/", views.fab_edit, name="fab_edit"
+    ),
+    path(
+        "<int:pk>/tender/requirements/<int:requirement_pk>/fab/<int:fab_pk>/delete/",
+        views.fab_delete,
+        name="fab_delete",
+    ),
+    path("<int:pk>/tender/quote-gate/override/", views.quote_gate_override, name="quote_gate_override"),
+    path("<int:pk>/tender/value/", views.value_case_edit, name="value_case_edit"),
+    path("<int:pk>/tender/value/prefill/", views.value_case_prefill, name="value_case_prefill"),
+    path("<int:pk>/tender/value/lines/new/", views.value_line_edit, name="value_line_create"),
+    path("<int:pk>/tender/value/lines/<int:line_pk>/", views.value_line_edit, name="value_line_edit"),
+    path(
+        "<int:pk>/tender/value/lines/<int:line_pk>/delete/", views.value_line_delete, name="value_line_delete"
+    ),
+    path("<int:pk>/tender/scoring/prefill/", views.scoring_prefill, name="scoring_prefill"),
+    path("<int:pk>/tender/scoring/criteria/new/", views.criterion_edit, name="criterion_create"),
+    path("<int:pk>/tender/scoring/criteria/<int:criterion_pk>/", views.criterion_edit, name="criterion_edit"),
+    path(
+        "<int:pk>/tender/scoring/criteria/<int:criterion_pk>/delete/",
+        views.criterion_delete,
+        name="criterion_delete",
+    ),
+    path(
+        "<int:pk>/tender/scoring/criteria/<int:criterion_pk>/actions/new/",
+        views.scoring_action_add,
+        name="scoring_action_add",
+    ),
+    path("<int:pk>/tender/scoring/competitors/new/", views.competitor_score_add, name="competitor_score_add"),
     path("<int:pk>/<slug:tab>/", views.deal_detail, name="deal_tab"),
 ]

@@ -365,6 +365,9 @@ SPECTACULAR_SETTINGS = {
         "AgeingBucketEnum": "finance.selectors.BUCKET_CODES",
         "FinanceDirectionEnum": "finance.models.Direction",
         "ConcessionKindEnum": "contracts.models.Concession.Kind",
+        # Influence, requirement priority and risk level share high/medium/low: one
+        # component, under the name clients already know.
+        "InfluenceEnum": "contracts.models.BuyingRole.Influence",
     },
 }
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import buying_roles, negotiation, next_moves, views
+from contracts.api import buying_roles, deal_parts, negotiation, next_moves, tender, views
 from contracts.signing import api as esign
 
 router = SimpleRouter()
@@ -15,6 +15,18 @@ router.register("attachments", views.AttachmentViewSet, basename="attachment")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("signing-requests", esign.SigningRequestViewSet, basename="signing-request")
 router.register("buying-roles", buying_roles.BuyingRoleViewSet, basename="buyingrole")
+router.register("requirements", tender.RequirementViewSet, basename="requirement")
+router.register("fab-statements", tender.FabStatementViewSet, basename="fab-statement")
+router.register("value-cases", tender.ValueCaseViewSet, basename="value-case")
+router.register("scoring-plans", tender.ScoringPlanViewSet, basename="scoring-plan")
+router.register("quotes", deal_parts.QuoteViewSet, basename="quote")
+router.register("contract-versions", deal_parts.ContractVersionViewSet, basename="contract-version")
+router.register("contract-clauses", deal_parts.ContractClauseViewSet, basename="contract-clause")
+router.register("risk-flags", deal_parts.RiskFlagViewSet, basename="risk-flag")
+router.register("risk-items", deal_parts.RiskItemViewSet, basename="risk-item")
+router.register("negotiation-issues", deal_parts.NegotiationIssueViewSet, basename="negotiation-issue")
+router.register("concessions", deal_parts.ConcessionViewSet, basename="concession")
+router.register("deal-actions", deal_parts.DealActionViewSet, basename="deal-action")
 
 NEGOTIATION = "deals/<int:deal_id>/negotiation/"
 

@@ -69,6 +69,15 @@ from contracts.models.templates import (  # noqa: F401
     RiskPolicy,
     TemplateClause,
 )
+from contracts.models.tender import (  # noqa: F401
+    FabStatement,
+    Requirement,
+    ScoringCompetitorScore,
+    ScoringCriterion,
+    ScoringPlan,
+    ValueCase,
+    ValueLine,
+)
 from contracts.signing.models import (  # noqa: F401
     Signer,
     SigningEvent,

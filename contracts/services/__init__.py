@@ -66,3 +66,21 @@ from contracts.services.pricing import (  # noqa: F401
     quote_create,
     terms_snapshot,
 )
+from contracts.services.tender import (  # noqa: F401
+    competitor_score_delete,
+    competitor_score_save,
+    fab_statement_delete,
+    fab_statement_save,
+    quote_gate_override,
+    requirement_delete,
+    requirement_save,
+    scoring_action_create,
+    scoring_criterion_delete,
+    scoring_criterion_save,
+    scoring_plan_prefill,
+    scoring_plan_save,
+    value_case_prefill,
+    value_case_save,
+    value_line_delete,
+    value_line_save,
+)

@@ -20,6 +20,7 @@ from contracts.models import (
 )
 from contracts.pricing import deal_totals
 from contracts.services.common import _full_save, _next_in_deal, _require
+from contracts.services.tender import quote_gates_pass
 
 
 def _require_terms_editable(deal: Deal, acting_user: User) -> None:
@@ -118,6 +119,7 @@ def quote_create(*, deal: Deal, acting_user: User, valid_until: Any, note: str =
         raise ValidationError(_("Quotes are made while bidding or negotiating."))
     if not deal.line_items.exists():
         raise ValidationError(_("Add at least one line item."))
+    quote_gates_pass(deal)
     version = _next_in_deal(deal, deal.quotes.all(), "version")
     return _full_save(
         Quote(

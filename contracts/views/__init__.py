@@ -68,3 +68,19 @@ from contracts.views.pricing import (  # noqa: F401
     quote_print,
     terms_edit,
 )
+from contracts.views.tender import (  # noqa: F401
+    competitor_score_add,
+    criterion_delete,
+    criterion_edit,
+    fab_delete,
+    fab_edit,
+    quote_gate_override,
+    requirement_delete,
+    requirement_edit,
+    scoring_action_add,
+    scoring_prefill,
+    value_case_edit,
+    value_case_prefill,
+    value_line_delete,
+    value_line_edit,
+)

@@ -44,7 +44,9 @@ from contracts.selectors import (
 )
 from contracts.signing.views import signing_context
 from contracts.snapshots import score_trend, sparkline
+from contracts.tender import concession_values, tender_risks, value_case_of
 from contracts.views.common import _changed, _form_page, _people, _tab_url
+from contracts.views.tender import tender_context
 from core.exports import export_response
 from core.pages import pk_url
 from relationships.selectors import customer_list
@@ -57,6 +59,7 @@ TABS = [
     ("approvals", "check2-square"),
     ("negotiation", "arrow-left-right"),
     ("risks", "exclamation-triangle"),
+    ("tender", "trophy"),
     ("milestones", "flag"),
     ("history", "clock-history"),
 ]
@@ -203,7 +206,15 @@ def _approvals(request: HttpRequest, deal: Deal) -> dict:
 
 
 def _negotiation(request: HttpRequest, deal: Deal) -> dict:
-    return {"negotiation": negotiation_tab(deal)}
+    tab = negotiation_tab(deal)
+    value_case = value_case_of(deal)
+    return {
+        "negotiation": tab,
+        "value_case": value_case,
+        "concession_values": concession_values(
+            deal, tab.concessions, value_case.figures if value_case else None
+        ),
+    }
 
 
 def _risks(request: HttpRequest, deal: Deal) -> dict:
@@ -211,6 +222,7 @@ def _risks(request: HttpRequest, deal: Deal) -> dict:
     return {
         "risks": [*buying_role_risks(deal), *(i for i in items if i.kind == RiskItem.Kind.RISK)],
         "assumptions": [i for i in items if i.kind == RiskItem.Kind.ASSUMPTION],
+        "tender_risks": tender_risks(deal),
     }
 
 
@@ -244,6 +256,7 @@ TAB_CONTEXT: dict[str, Callable[[HttpRequest, Deal], dict]] = {
     "approvals": _approvals,
     "negotiation": _negotiation,
     "risks": _risks,
+    "tender": tender_context,
     "milestones": _milestones,
     "history": _history,
 }

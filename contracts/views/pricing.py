@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +24,7 @@ from contracts.resources import CatalogueItemResource
 from contracts.selectors import (
     deal_get_for_user,
 )
+from contracts.tender import value_summary
 from contracts.views.common import _changed, _form_page, _tab_url
 from core.exports import export_response
 from core.imports import ImportSpec, import_page
@@ -113,10 +116,12 @@ def quote_accept(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
 @login_required
 def quote_print(request: HttpRequest, pk: int, quote_pk: int) -> HttpResponse:
     deal = deal_get_for_user(user=request.user, pk=pk)
+    quote = get_object_or_404(Quote, pk=quote_pk, deal=deal)
+    net = quote.snapshot.get("totals", {}).get("net")
     return render(
         request,
         "contracts/quote_print.html",
-        {"deal": deal, "quote": get_object_or_404(Quote, pk=quote_pk, deal=deal)},
+        {"deal": deal, "quote": quote, "value_case": value_summary(deal, Decimal(net) if net else None)},
     )
 
 

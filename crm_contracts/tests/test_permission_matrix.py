@@ -47,11 +47,16 @@ from contracts.models import (
     ContractAttachment,
     ContractDocument,
     Deal,
+    GateOverride,
     LineItem,
     Milestone,
     NegotiationPlan,
     NextMoveAcceptance,
     NextMoveDismissal,
+    Quote,
+    Requirement,
+    ScoringPlan,
+    ValueCase,
 )
 from contracts.tests.factories import (
     BuyingRoleFactory,
@@ -559,6 +564,47 @@ MATRIX: dict[tuple[str, str], Row] = {
         MONEY_WRITE,
         effect=refreshed("write_off", lambda o: o.status == WriteOff.Status.APPROVED),
     ),
+    # --- tender: requirements, value case, scoring plan, the quote gate ---------------------
+    ("requirement", "read"): Row(get("/deals/{deal}/tender/"), get("/api/requirements/{requirement}/"), SEES),
+    ("requirement", "create"): Row(
+        get("/deals/{deal}/tender/requirements/new/"),
+        post("/api/requirements/", lambda w: {"deal": w.deal.pk, "stated": "Matrix need"}),
+        RELATE_NEW,
+        effect=created(Requirement, stated="Matrix need"),
+    ),
+    ("requirement", "update"): Row(
+        get("/deals/{deal}/tender/requirements/{requirement}/"),
+        patch("/api/requirements/{requirement}/", lambda w: {"real_need": "Changed"}),
+        RELATE,
+        effect=refreshed("requirement", lambda r: r.real_need == "Changed"),
+    ),
+    ("requirement", "delete"): Row(
+        post("/deals/{deal}/tender/requirements/{requirement}/delete/"),
+        delete("/api/requirements/{requirement}/"),
+        RELATE,
+        effect=gone(Requirement, "requirement"),
+    ),
+    ("value case", "read"): Row(get("/deals/{deal}/tender/"), get("/api/value-cases/{value_case}/"), SEES),
+    ("value case", "create"): Row(
+        get("/deals/{deal}/tender/value/"),
+        post("/api/value-cases/", lambda w: {"deal": w.deal.pk, "assumptions": "Matrix"}),
+        RELATE_NEW,
+        effect=created(ValueCase, assumptions="Matrix"),
+    ),
+    ("scoring plan", "read"): Row(get("/deals/{deal}/tender/"), get("/api/scoring-plans/{scoring_plan}/"), SEES),
+    ("scoring plan", "create"): Row(
+        post("/deals/{deal}/tender/scoring/prefill/"),
+        post("/api/scoring-plans/", lambda w: {"deal": w.deal.pk}),
+        RELATE_NEW,
+        effect=created(ScoringPlan, deal__number="D-MATRIX"),
+    ),
+    ("quote gate", "override"): Row(
+        get("/deals/{deal}/tender/quote-gate/override/"),
+        post("/api/requirements/override-quote-gate/", lambda w: {"deal": w.deal.pk, "reason": "Matrix"}),
+        (403, 403, FOREIGN, OK, FOREIGN, 403, 403, OK),
+        effect=created(GateOverride, reason="Matrix"),
+    ),
+    ("quote", "read"): Row(get("/deals/{deal}/quotes/{quote}/"), get("/api/quotes/{quote}/"), SEES),
     # --- dashboards and notifications --------------------------------------------------------
     ("dashboard", "read"): Row(get("/dashboards/"), get("/api/dashboard/"), EVERYONE),
     # Money is one rule (can_see_money): legal sees the pipeline, never receivables or collections.
@@ -661,6 +707,24 @@ class World:
     @cached_property
     def line(self) -> LineItem:
         return LineItemFactory(deal=self.deal)
+
+    @cached_property
+    def requirement(self) -> Requirement:
+        return Requirement.objects.create(deal=self.deal, stated="Matrix requirement")
+
+    @cached_property
+    def value_case(self) -> ValueCase:
+        return ValueCase.objects.create(deal=self.deal)
+
+    @cached_property
+    def scoring_plan(self) -> ScoringPlan:
+        return ScoringPlan.objects.create(deal=self.deal)
+
+    @cached_property
+    def quote(self) -> Quote:
+        return Quote.objects.create(
+            deal=self.deal, version=1, valid_until=date(2030, 1, 1), snapshot={}, created_by=self.rep
+        )
 
     @cached_property
     def milestone(self) -> Milestone:

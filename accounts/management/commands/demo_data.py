@@ -6,6 +6,7 @@ from accounts.demo import DEMO_PASSWORD, load_demo_accounts
 from contracts import demo_next_moves
 from contracts.alerts import milestone_alerts, renewal_alerts
 from contracts.demo import load_demo_contracts
+from contracts.demo_tender import seed as seed_tender
 from dashboards.demo import load_demo_history, load_demo_targets
 from finance.demo import load_demo_finance
 from relationships.alerts import next_step_alerts
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             deals = load_demo_contracts(users=users, customers=customers)
             load_demo_roles(users=users, customers=customers, deals=deals)
             demo_next_moves.seed(deals=deals)
+            seed_tender(deals=deals)  # after the buying roles: they hold requirements and score
             load_demo_finance(users=users, customers=customers, deals=deals)
             load_demo_targets()
             history = load_demo_history(users=users)
