@@ -58,24 +58,26 @@ class ReportForm(DashboardFilterForm):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args, user: User, lenient: bool = False, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         del self.fields["period"]
         self.fields["measure"].choices = list(measures_for(user).items())
         if self.is_bound:
-            self.data = self._with_defaults(self.data)
+            self.data = self._with_defaults(self.data, lenient=lenient)
 
-    def _with_defaults(self, data: QueryDict) -> QueryDict:
-        """A missing or unusable rows/measure/basis becomes the default the report shows.
+    def _with_defaults(self, data: QueryDict, *, lenient: bool) -> QueryDict:
+        """A missing rows/measure/basis (or, on the page, `lenient`, an unusable
+        one) becomes the default the report shows.
 
         Otherwise the select falls back to its first option ("Count") while the
         report shows the default ("Value"), and the next Apply submits "Count".
+        The API stays strict: an unusable value there is a 400.
         """
         data = data.copy()
         for name in ("rows", "measure", "basis"):
-            field = self.fields[name]
-            if not field.valid_value(data.get(name, "")):
-                data[name] = field.initial
+            value = data.get(name, "")
+            if not value or (lenient and not self.fields[name].valid_value(value)):
+                data[name] = self.fields[name].initial
         return data
 
     def clean(self) -> dict:

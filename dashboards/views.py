@@ -48,7 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.GET or None, user=request.user)
+    form = ReportForm(request.GET or None, user=request.user, lenient=True)
     spec = form.spec()
     deals = selectors.dashboard_deals(user=request.user, filters=form.filters())
     rows = reports.aggregate(deals, spec, with_money=can_see_money(request.user))
@@ -76,7 +76,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_deals(request: HttpRequest) -> HttpResponse:
     """Drill-down: the deals behind one cell of the report."""
-    form = ReportForm(request.GET or None, user=request.user)
+    form = ReportForm(request.GET or None, user=request.user, lenient=True)
     spec = form.spec()
     values = {code: request.GET[f"d_{code}"] for code in reports.DIMENSIONS if f"d_{code}" in request.GET}
     deals = selectors.dashboard_deals(user=request.user, filters=form.filters())
