@@ -35,7 +35,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Notification
+from accounts.models import CalendarFeed, Notification
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from contracts.models import (
@@ -538,6 +538,25 @@ MATRIX: dict[tuple[str, str], Row] = {
         None,
         (OK, 404, 404, 404, 404, 404, 404, 404),
         effect=refreshed("notification", lambda n: n.read_at is not None),
+    ),
+    # --- issue 21: global search, board drops, calendar feed ---------------------------------
+    ("global search", "find deal"): Row(
+        None, get("/api/search/?q=D-MATRIX"), (OK, OK, EMPTY, OK, EMPTY, OK, OK, OK),
+        marker=lambda w: w.deal.number, needs=("deal",),
+    ),
+    ("global search", "find contact"): Row(
+        None, get("/api/search/?q=Matrix+Contact"), (OK, OK, EMPTY, OK, EMPTY, OK, OK, OK),
+        marker=lambda w: w.contact.name, needs=("contact",),
+    ),
+    ("deal", "board move"): Row(
+        post("/deals/{deal}/board-move/", lambda w: {"to": "lost", "comment": "Budget cut"}),
+        None,
+        RELATE,
+        effect=refreshed("deal", lambda d: d.state == Deal.State.LOST),
+    ),
+    ("calendar feed", "create"): Row(
+        post("/accounts/profile/calendar/"), None, EVERYONE,
+        effect=lambda w: CalendarFeed.objects.exists(),
     ),
 }  # fmt: skip
 
