@@ -542,11 +542,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     # --- issue 21: global search, board drops, calendar feed ---------------------------------
     ("global search", "find deal"): Row(
         None, get("/api/search/?q=D-MATRIX"), (OK, OK, EMPTY, OK, EMPTY, OK, OK, OK),
-        marker=lambda w: w.deal.number, needs=("deal",),
+        marker=lambda w: f'"label":"{w.deal.number} ', needs=("deal",),  # a hit, not the echoed query
     ),
     ("global search", "find contact"): Row(
         None, get("/api/search/?q=Matrix+Contact"), (OK, OK, EMPTY, OK, EMPTY, OK, OK, OK),
-        marker=lambda w: w.contact.name, needs=("contact",),
+        marker=lambda w: f'"label":"{w.contact.name}"', needs=("contact",),
     ),
     ("deal", "board move"): Row(
         post("/deals/{deal}/board-move/", lambda w: {"to": "lost", "comment": "Budget cut"}),
