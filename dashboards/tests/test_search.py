@@ -180,3 +180,29 @@ def test_the_top_bar_carries_the_search_box_and_skip_link(client, rep):
     assert 'href="#content"' in html
     assert "Skip to main content" in html
     assert 'rel="icon"' in html
+
+
+def test_a_three_character_search_reads_the_deal_trigram_indexes(rep):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("trigram indexes are PostgreSQL's")
+    from contracts.models import Deal
+
+    customer = CustomerFactory(owner=rep)
+    Deal.objects.bulk_create(
+        Deal(number=f"B-{n:06d}", name=f"Bulk deal {n:06d}", customer=customer, owner=rep)
+        for n in range(3000)
+    )
+    Deal.objects.filter(number="B-000042").update(name="华东电网改造")
+    with connection.cursor() as cursor:
+        for index in ("contracts_deal_name_trgm", "contracts_deal_number_trgm"):
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        cursor.execute("ANALYZE contracts_deal")
+
+    plan = Deal.objects.filter(name__icontains="电网改").explain()
+    by_number = Deal.objects.filter(number__icontains="000042").explain()
+
+    assert "contracts_deal_name_trgm" in plan
+    assert "contracts_deal_number_trgm" in by_number
+    assert [h.label for h in global_search(user=rep, query="电网改")] == ["B-000042 · 华东电网改造"]
