@@ -9,4 +9,5 @@ urlpatterns = [
     path("reports/", views.report, name="report"),
     path("reports/deals/", views.report_deals, name="report_deals"),
     path("calendar/<str:token>.ics", feeds.calendar_feed_view, name="calendar_feed"),
+    path("search/", views.search_page, name="search"),
 ]

@@ -14,7 +14,7 @@ from accounts.models import Department, User
 from accounts.permissions import can_see_money
 from contracts.models import BuyingRole, Deal
 from core.cache import cached
-from dashboards import charts, exports, reports, selectors
+from dashboards import charts, exports, reports, search, selectors
 from dashboards.forms import DashboardFilterForm, ReportForm
 
 
@@ -103,3 +103,20 @@ def _drill_label(dim: reports.Dimension, value: str) -> str:
     if dim.code == "owner":
         return str(User.objects.filter(pk=value).first() or value)
     return str(dim.choices.get(value, value))
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Every hit of the global search (the box's Enter with nothing picked, and without JavaScript)."""
+    query = " ".join(request.GET.get("q", "").split())[: search.MAX_LENGTH]
+    hits = search.global_search(user=request.user, query=query, limit=search.MAX_LIMIT)
+    return render(
+        request,
+        "dashboards/search.html",
+        {
+            "query": query,
+            "hits": hits,
+            "too_short": 0 < len(query) < search.MIN_LENGTH,
+            "min": search.MIN_LENGTH,
+        },
+    )

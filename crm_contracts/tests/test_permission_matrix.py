@@ -548,6 +548,10 @@ MATRIX: dict[tuple[str, str], Row] = {
         None, get("/api/search/?q=Matrix+Contact"), (OK, OK, EMPTY, OK, EMPTY, OK, OK, OK),
         marker=lambda w: f'"label":"{w.contact.name}"', needs=("contact",),
     ),
+    ("global search", "page"): Row(
+        get("/dashboards/search/?q=D-MATRIX"), None, (OK, OK, EMPTY, OK, EMPTY, OK, OK, OK),
+        marker=lambda w: f"{w.deal.number} ·", needs=("deal",),
+    ),
     ("deal", "board move"): Row(
         post("/deals/{deal}/board-move/", lambda w: {"to": "lost", "comment": "Budget cut"}),
         None,

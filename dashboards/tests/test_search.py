@@ -206,3 +206,15 @@ def test_a_three_character_search_reads_the_deal_trigram_indexes(rep):
     assert "contracts_deal_name_trgm" in plan
     assert "contracts_deal_number_trgm" in by_number
     assert [h.label for h in global_search(user=rep, query="电网改")] == ["B-000042 · 华东电网改造"]
+
+
+def test_the_search_page_lists_every_hit_scoped(client, world, rep):
+    client.force_login(rep)
+
+    html = client.get(reverse("dashboards:search"), {"q": "falcon"}).content.decode()
+    short = client.get(reverse("dashboards:search"), {"q": "f"}).content.decode()
+
+    assert "D-7001 · Falcon furnace" in html
+    assert "Falcon Steel Works" in html
+    assert "Falcon Mining North" not in html
+    assert "Type at least 2 characters." in short

@@ -58,15 +58,24 @@
       list.append(option);
       return option;
     });
+    if (options.length) {
+      const all = document.createElement("li");
+      all.id = "global-search-option-all";
+      all.setAttribute("role", "option");
+      all.setAttribute("aria-selected", "false");
+      all.className = "global-search-option global-search-all";
+      all.dataset.url = box.action + "?" + new URLSearchParams({ q: input.value.trim() });
+      all.textContent = gettext("All results");
+      list.append(all);
+      options.push(all);
+    }
     if (!options.length) {
       const empty = document.createElement("li");
       empty.className = "global-search-empty text-body-secondary";
       empty.textContent = gettext("Nothing found.");
       list.append(empty);
     }
-    status.textContent = interpolate(
-      ngettext("%s result", "%s results", options.length), [options.length]
-    );
+    status.textContent = interpolate(ngettext("%s result", "%s results", results.length), [results.length]);
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     highlight(options.length ? 0 : -1);
