@@ -219,3 +219,22 @@ class OutboundMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to_address}: {self.subject}"
+
+
+class CalendarFeed(models.Model):
+    """A user's secret calendar address (their next steps and milestones as
+    an .ics feed). Only the SHA-256 of the token is stored: the address is
+    shown once, when made, and a leaked database does not open the feeds.
+    Regenerating replaces the row, which revokes the old address."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last read"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,7 +12,7 @@ from django.db.models import Model
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 
-from accounts.models import AlertLog, Notification, User
+from accounts.models import AlertLog, CalendarFeed, Notification, User
 from accounts.roles import Role, granted_codenames
 
 
@@ -130,3 +132,36 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+# --- Calendar feed ----------------------------------------------------------
+
+
+def calendar_feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, user: User) -> str:
+    """A new secret feed token for `user` (returned once, stored hashed); the old one stops working."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.filter(user=user).delete()
+    CalendarFeed.objects.create(user=user, token_hash=calendar_feed_token_hash(token))
+    return token
+
+
+def calendar_feed_revoke(*, user: User) -> None:
+    CalendarFeed.objects.filter(user=user).delete()
+
+
+def calendar_feed_user(token: str) -> User | None:
+    """The active user whose feed token this is, marking the feed read; None for any other token."""
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=calendar_feed_token_hash(token), user__is_active=True)
+        .first()
+    )
+    if feed is None:
+        return None
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+    return feed.user

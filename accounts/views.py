@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
@@ -12,9 +13,11 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from accounts.forms import LoginForm, ProfileForm, StyledPasswordChangeForm
-from accounts.models import Notification
+from accounts.models import CalendarFeed, Notification
 from accounts.selectors import department_tree_for
 from accounts.services import (
+    calendar_feed_regenerate,
+    calendar_feed_revoke,
     notifications_mark_read,
     user_set_language,
     user_token_regenerate,
@@ -45,8 +48,31 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
+    return _profile_page(request, form)
+
+
+def _profile_page(request: HttpRequest, form: ProfileForm, **extra: object) -> HttpResponse:
     token = Token.objects.filter(user=request.user).first()
-    return render(request, "accounts/profile.html", {"form": form, "token": token})
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    return render(request, "accounts/profile.html", {"form": form, "token": token, "feed": feed, **extra})
+
+
+@require_POST
+@login_required
+def calendar_feed_regenerate_view(request: HttpRequest) -> HttpResponse:
+    """Shown in this response only: the token is stored hashed, so it cannot be shown again."""
+    token = calendar_feed_regenerate(user=request.user)
+    messages.success(request, _("A new calendar address was made. The previous one no longer works."))
+    url = settings.SITE_URL + reverse("dashboards:calendar_feed", args=[token])
+    return _profile_page(request, ProfileForm(instance=request.user), calendar_url=url)
+
+
+@require_POST
+@login_required
+def calendar_feed_revoke_view(request: HttpRequest) -> HttpResponse:
+    calendar_feed_revoke(user=request.user)
+    messages.success(request, _("Your calendar address was revoked."))
+    return redirect("accounts:profile")
 
 
 @require_POST

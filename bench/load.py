@@ -97,6 +97,7 @@ class Fixture:
     invoice_ids: list[int]
     search_terms: list[str]
     scope_user_ids: list[int]
+    global_search_terms: list[str] = field(default_factory=list)
 
 
 def fixture() -> Fixture:
@@ -146,6 +147,15 @@ def fixture() -> Fixture:
         # a customer-name hit, an industry hit, a contact-name hit and a miss
         search_terms=["Co 00042", "Steel", "Contact 00123", "nothing-matches-this"],
         scope_user_ids=scope,
+        # an exact deal number, a customer name, an industry, a contact name, two characters and a miss
+        global_search_terms=[
+            deal_list(user=manager).order_by("pk").values_list("number", flat=True)[0],
+            "Co 00042",
+            "Steel",
+            "Contact 00123",
+            "Co",
+            "nothing-matches-this",
+        ],
     )
 
 
@@ -246,6 +256,10 @@ def endpoints(fx: Fixture, base: str) -> list[Endpoint]:
         term = fx.search_terms[i % len(fx.search_terms)]
         return s.get(f"{base}/customers/", params={"q": term}, cookies={"sessionid": fx.session_key})
 
+    def global_search(s: requests.Session, i: int) -> requests.Response:
+        term = fx.global_search_terms[i % len(fx.global_search_terms)]
+        return s.get(f"{base}/api/search/", params={"q": term}, cookies={"sessionid": fx.session_key})
+
     def pay(s: requests.Session, i: int) -> requests.Response:
         invoice = fx.invoice_ids[i % len(fx.invoice_ids)]
         counterparty = INVOICE_COUNTERPARTY[invoice]
@@ -281,6 +295,8 @@ def endpoints(fx: Fixture, base: str) -> list[Endpoint]:
         Endpoint("api_ageing", "api", API_READ, api("/api/ageing/")),
         Endpoint("api_payment_post", "write", None, pay, note="payment with one allocation, Idempotency-Key"),
         Endpoint("customer_search", "page", PAGE, search, note="trigram-indexed icontains on name, industry, contact names"),
+        Endpoint("global_search", "api", PAGE, global_search,
+                 note="/api/search/: five scoped kinds, 5 each, trigram-indexed from 3 characters"),
     ]  # fmt: skip
 
 

@@ -328,3 +328,34 @@ def renewals_due(*, user: User, within_days: int = 90, today: date | None = None
     for deal in deals:
         deal.notice_date = deal.term_end - timedelta(days=deal.notice_days)
     return sorted(deals, key=lambda d: d.notice_date)
+
+
+def board_move(deal: Deal, target: str) -> TransitionOption | None:
+    """The one transition a card dropped on column `target` asks for: the
+    user transition leading from the deal's state to `target` (one FSM step),
+    or None when none does. Reasons are not checked here: the service does."""
+    for name, transition in _fsm_transitions(deal).items():
+        if transition.custom.get("system"):
+            continue
+        to = transition.target if isinstance(transition.target, str) else deal.state_before_dispute
+        if to == target:
+            return TransitionOption(
+                name=name,
+                label=str(TRANSITION_LABELS[name]),
+                target=to,
+                reasons={},
+                needs_reason=bool(transition.custom.get("needs_reason")),
+            )
+    return None
+
+
+def board_moves_from(deal: Deal) -> list[str]:
+    """The columns a card in the deal's state may be dropped on, as state labels."""
+    targets = []
+    for transition in _fsm_transitions(deal).values():
+        if transition.custom.get("system"):
+            continue
+        to = transition.target if isinstance(transition.target, str) else deal.state_before_dispute
+        if to:
+            targets.append(str(Deal.State(to).label))
+    return targets

@@ -8,6 +8,7 @@ app_name = "contracts"
 urlpatterns = [
     path("", views.deal_list_view, name="deal_list"),
     path("board/", views.deal_board, name="deal_board"),
+    path("<int:pk>/board-move/", views.deal_board_move, name="deal_board_move"),
     path("new/", views.deal_create, name="deal_create"),
     path("export/<str:fmt>/", views.deal_export, name="deal_export"),
     path("catalogue/import/", views.catalogue_import, name="catalogue_import"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -50,15 +51,34 @@ class ReportForm(DashboardFilterForm):
         label=_("Rows"), choices=_dimension_choices(), initial="department", required=False
     )
     columns = forms.ChoiceField(label=_("Columns"), choices=_dimension_choices(_("(none)")), required=False)
-    measure = forms.ChoiceField(label=_("Measure"), choices=list(MEASURES.items()), required=False)
-    basis = forms.ChoiceField(label=_("Deals"), choices=Basis.CHOICES, required=False)
+    measure = forms.ChoiceField(
+        label=_("Measure"), choices=list(MEASURES.items()), initial="value", required=False
+    )
+    basis = forms.ChoiceField(label=_("Deals"), choices=Basis.CHOICES, initial=Basis.SIGNED, required=False)
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args, user: User, lenient: bool = False, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
         del self.fields["period"]
         self.fields["measure"].choices = list(measures_for(user).items())
+        if self.is_bound:
+            self.data = self._with_defaults(self.data, lenient=lenient)
+
+    def _with_defaults(self, data: QueryDict, *, lenient: bool) -> QueryDict:
+        """A missing rows/measure/basis (or, on the page, `lenient`, an unusable
+        one) becomes the default the report shows.
+
+        Otherwise the select falls back to its first option ("Count") while the
+        report shows the default ("Value"), and the next Apply submits "Count".
+        The API stays strict: an unusable value there is a 400.
+        """
+        data = data.copy()
+        for name in ("rows", "measure", "basis"):
+            value = data.get(name, "")
+            if not value or (lenient and not self.fields[name].valid_value(value)):
+                data[name] = self.fields[name].initial
+        return data
 
     def clean(self) -> dict:
         data = super().clean()
@@ -69,7 +89,10 @@ class ReportForm(DashboardFilterForm):
         return data
 
     def spec(self) -> ReportSpec:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data  # the fields that passed keep their value when another one failed
         return ReportSpec(
             rows=data.get("rows") or "department",
             columns=data.get("columns") or "",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dashboards import views
+from dashboards import feeds, views
 
 app_name = "dashboards"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("reports/", views.report, name="report"),
     path("reports/deals/", views.report_deals, name="report_deals"),
+    path("calendar/<str:token>.ics", feeds.calendar_feed_view, name="calendar_feed"),
+    path("search/", views.search_page, name="search"),
 ]

@@ -14,7 +14,7 @@ from accounts.models import Department, User
 from accounts.permissions import can_see_money
 from contracts.models import BuyingRole, Deal
 from core.cache import cached
-from dashboards import charts, exports, reports, selectors
+from dashboards import charts, exports, reports, search, selectors
 from dashboards.forms import DashboardFilterForm, ReportForm
 
 
@@ -48,7 +48,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.GET or None, user=request.user)
+    form = ReportForm(request.GET or None, user=request.user, lenient=True)
     spec = form.spec()
     deals = selectors.dashboard_deals(user=request.user, filters=form.filters())
     rows = reports.aggregate(deals, spec, with_money=can_see_money(request.user))
@@ -76,7 +76,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @login_required
 def report_deals(request: HttpRequest) -> HttpResponse:
     """Drill-down: the deals behind one cell of the report."""
-    form = ReportForm(request.GET or None, user=request.user)
+    form = ReportForm(request.GET or None, user=request.user, lenient=True)
     spec = form.spec()
     values = {code: request.GET[f"d_{code}"] for code in reports.DIMENSIONS if f"d_{code}" in request.GET}
     deals = selectors.dashboard_deals(user=request.user, filters=form.filters())
@@ -103,3 +103,20 @@ def _drill_label(dim: reports.Dimension, value: str) -> str:
     if dim.code == "owner":
         return str(User.objects.filter(pk=value).first() or value)
     return str(dim.choices.get(value, value))
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Every hit of the global search (the box's Enter with nothing picked, and without JavaScript)."""
+    query = " ".join(request.GET.get("q", "").split())[: search.MAX_LENGTH]
+    hits = search.global_search(user=request.user, query=query, limit=search.MAX_LIMIT)
+    return render(
+        request,
+        "dashboards/search.html",
+        {
+            "query": query,
+            "hits": hits,
+            "too_short": 0 < len(query) < search.MIN_LENGTH,
+            "min": search.MIN_LENGTH,
+        },
+    )

@@ -4,6 +4,7 @@ from contracts.views.approvals import (  # noqa: F401
     approval_decide,
     approval_inbox_view,
 )
+from contracts.views.board import deal_board_move  # noqa: F401
 from contracts.views.common import (  # noqa: F401
     FORM_TEMPLATE,
 )

@@ -94,7 +94,14 @@ def deal_board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contracts/deal_board.html",
-        {"columns": pipeline_board(user=request.user, deals=filterset.qs), "filter": filterset},
+        {
+            "columns": pipeline_board(user=request.user, deals=filterset.qs),
+            "filter": filterset,
+            # Drop zones for the end states a card can leave the board to.
+            "board_ends": [
+                (s, Deal.State(s).label) for s in (Deal.State.CLOSED, Deal.State.LOST, Deal.State.CANCELLED)
+            ],
+        },
     )
 
 

@@ -35,7 +35,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import Notification
+from accounts.models import CalendarFeed, Notification
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from contracts.models import (
@@ -647,6 +647,28 @@ MATRIX: dict[tuple[str, str], Row] = {
         post("/api/deals/{deal}/next-moves/role_missing.decision_maker../dismiss/", lambda w: {"reason": "Known"}),
         RELATE,
         effect=created(NextMoveDismissal, gap_key="role_missing.decision_maker.."),
+    # --- issue 21: global search, board drops, calendar feed ---------------------------------
+    ("global search", "find deal"): Row(
+        None, get("/api/search/?q=D-MATRIX"), (OK, OK, EMPTY, OK, EMPTY, OK, OK, OK),
+        marker=lambda w: f'"label":"{w.deal.number} ', needs=("deal",),  # a hit, not the echoed query
+    ),
+    ("global search", "find contact"): Row(
+        None, get("/api/search/?q=Matrix+Contact"), (OK, OK, EMPTY, OK, EMPTY, OK, OK, OK),
+        marker=lambda w: f'"label":"{w.contact.name}"', needs=("contact",),
+    ),
+    ("global search", "page"): Row(
+        get("/dashboards/search/?q=D-MATRIX"), None, (OK, OK, EMPTY, OK, EMPTY, OK, OK, OK),
+        marker=lambda w: f"{w.deal.number} ·", needs=("deal",),
+    ),
+    ("deal", "board move"): Row(
+        post("/deals/{deal}/board-move/", lambda w: {"to": "lost", "comment": "Budget cut"}),
+        None,
+        RELATE,
+        effect=refreshed("deal", lambda d: d.state == Deal.State.LOST),
+    ),
+    ("calendar feed", "create"): Row(
+        post("/accounts/profile/calendar/"), None, EVERYONE,
+        effect=lambda w: CalendarFeed.objects.exists(),
     ),
 }  # fmt: skip
 

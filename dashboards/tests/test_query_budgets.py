@@ -100,6 +100,7 @@ ENDPOINTS: dict[str, tuple[str, Callable[[World], str], int]] = {
     "manager_dashboard": ("manager", lambda w: reverse("dashboards:dashboard"), 28),
     "api_invoices_overdue": ("api", lambda w: "/api/invoices/?status=overdue", 6),
     "api_ageing": ("api", lambda w: "/api/ageing/?as_of=2026-03-01", 4),
+    "global_search": ("rep", lambda w: "/api/search/?q=Searchable&limit=20", 9),
 }
 
 
