@@ -647,6 +647,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         post("/api/deals/{deal}/next-moves/role_missing.decision_maker../dismiss/", lambda w: {"reason": "Known"}),
         RELATE,
         effect=created(NextMoveDismissal, gap_key="role_missing.decision_maker.."),
+    ),
     # --- issue 21: global search, board drops, calendar feed ---------------------------------
     ("global search", "find deal"): Row(
         None, get("/api/search/?q=D-MATRIX"), (OK, OK, EMPTY, OK, EMPTY, OK, OK, OK),
