@@ -12,3 +12,5 @@ class ContractsConfig(AppConfig):
         from relationships.ports import register_deal_provider
 
         register_deal_provider(ContractsDealProvider())
+        # Gate kinds register when their module is imported.
+        import contracts.coverage_gates  # noqa: F401

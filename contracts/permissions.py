@@ -120,3 +120,14 @@ def can_remove_attachment(user: User, attachment: ContractAttachment) -> bool:
     if not can_attach_files(user, deal):
         return False
     return user.pk in (attachment.uploaded_by_id, deal.owner_id) or can_manage_deal(user, deal)
+
+
+def can_edit_sales_settings(user: User) -> bool:
+    """Gate rules, approval policies, risk thresholds and the playbook are
+    company-wide: sales managers (of any department) and admin edit them."""
+    return user.is_active and user.has_role(Role.SALES_MANAGER, Role.ADMIN)
+
+
+def can_override_gate(user: User, deal: Deal) -> bool:
+    """Pass a closed gate once on a deal, with a reason: whoever manages the deal."""
+    return user.is_active and can_manage_deal(user, deal)

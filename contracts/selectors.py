@@ -117,11 +117,29 @@ class TransitionOption:
     def allowed(self) -> bool:
         return not self.reasons
 
+    @property
+    def closed_gates(self) -> list[tuple[str, str]]:
+        """(kind, sentence) of each configurable gate closing this transition."""
+        return [
+            (code.removeprefix("gate_"), text)
+            for code, text in self.reasons.items()
+            if code.startswith("gate_")
+        ]
+
 
 def transition_options(deal: Deal, user: User) -> list[TransitionOption]:
     """The transitions from the current state this user might take, with the
     reasons each is unavailable. Transitions they have no permission for,
     and those only the approval chain takes, are left out."""
+    from contracts.gates import evaluating
+
+    with evaluating(deal):
+        options = _transition_options(deal, user)
+    order = {name: index for index, name in enumerate(TRANSITION_NAMES)}
+    return sorted(options, key=lambda o: order[o.name])
+
+
+def _transition_options(deal: Deal, user: User) -> list[TransitionOption]:
     options = []
     for name, transition in _fsm_transitions(deal).items():
         if transition.custom.get("system"):
@@ -138,8 +156,7 @@ def transition_options(deal: Deal, user: User) -> list[TransitionOption]:
                 needs_reason=bool(transition.custom.get("needs_reason")),
             )
         )
-    order = {name: index for index, name in enumerate(TRANSITION_NAMES)}
-    return sorted(options, key=lambda o: order[o.name])
+    return options
 
 
 # --- Pages -------------------------------------------------------------------
