@@ -27,6 +27,7 @@ from contracts.models import (
     ContractVersion,
     Deal,
     DealAction,
+    GateOverride,
     Milestone,
     RiskPolicy,
 )
@@ -398,3 +399,16 @@ def renewals_due(*, user: User, within_days: int = 90, today: date | None = None
     for deal in deals:
         deal.notice_date = deal.term_end - timedelta(days=deal.notice_days)
     return sorted(deals, key=lambda d: d.notice_date)
+
+
+# --- Gates ---------------------------------------------------------------------
+
+
+def gate_override_list(*, user: User, deal: Deal | None = None) -> QuerySet[GateOverride]:
+    """Overrides on the deals the user sees (a manager: their department's), newest first."""
+    deals = deal_list(user=user) if deal is None else Deal.objects.filter(pk=deal.pk)
+    return (
+        GateOverride.objects.filter(deal__in=deals.order_by().values("pk"))
+        .select_related("deal", "by")
+        .order_by("-at", "-pk")
+    )

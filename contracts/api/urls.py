@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import buying_roles, views
+from contracts.api import buying_roles, gates, views
 from contracts.signing import api as esign
 
 router = SimpleRouter()
@@ -18,5 +18,8 @@ router.register("buying-roles", buying_roles.BuyingRoleViewSet, basename="buying
 
 urlpatterns = [
     path("coverage/<int:deal_id>/", buying_roles.coverage, name="coverage"),
+    path(
+        "deals/<int:deal_id>/gate-overrides/", gates.DealGateOverrides.as_view(), name="deal-gate-overrides"
+    ),
     *router.urls,
 ]

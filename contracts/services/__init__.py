@@ -61,8 +61,8 @@ from contracts.services.pricing import (  # noqa: F401
 )
 from contracts.services.settings import (  # noqa: F401
     approval_policy_save,
-    approval_policy_step_save,
     approval_policy_step_delete,
+    approval_policy_step_save,
     gate_override_create,
     gate_rule_create,
     gate_rule_update,
