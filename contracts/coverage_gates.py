@@ -137,8 +137,16 @@ def check_layers_reached(deal: Deal, params: dict[str, Any]) -> str | None:
 def check_decision_maker_veto(deal: Deal, params: dict[str, Any]) -> str | None:
     if deal.pk is None:
         return None
-    rc = _role(deal_coverage(deal), BuyingRole.Role.DECISION_MAKER)
-    opponents = [h.name for h in rc.holders if h.attitude == BuyingRole.Attitude.OPPONENT]
+    # One query of its own: the veto runs on every negotiating deal's page, most without coverage rules.
+    opponents = list(
+        deal.buying_roles.filter(
+            role=BuyingRole.Role.DECISION_MAKER,
+            attitude=BuyingRole.Attitude.OPPONENT,
+            contact__is_active=True,
+        )
+        .order_by("contact__name")
+        .values_list("contact__name", flat=True)
+    )
     if not opponents:
         return None
     return _moves(
