@@ -126,7 +126,6 @@ def gate_failures(deal: Deal, transition: str, *, with_overridden: bool = False)
     them as passed by override). Unknown kinds in old rows are ignored.
     """
     with evaluating(deal):
-        overridden = set() if with_overridden else open_overrides(deal, transition)
         params = {rule.kind: rule.params for rule in active_rules(deal, transition)}
         params.update(
             {
@@ -138,12 +137,14 @@ def gate_failures(deal: Deal, transition: str, *, with_overridden: bool = False)
         failed: dict[str, str] = {}
         for code, rule_params in params.items():
             kind = GATE_KINDS.get(code)
-            if kind is None or code in overridden:
-                continue
-            message = kind.run(deal, rule_params)
+            message = kind.run(deal, rule_params) if kind is not None else None
             if message:
-                failed[f"gate_{code}"] = str(message)
-        return failed
+                failed[code] = str(message)
+        # Overrides are read only when a gate is closed: most pages have none to read.
+        if failed and not with_overridden:
+            overridden = open_overrides(deal, transition)
+            failed = {code: text for code, text in failed.items() if code not in overridden}
+        return {f"gate_{code}": text for code, text in failed.items()}
 
 
 def param_fields(kind: GateKind) -> dict[str, Any]:
