@@ -273,3 +273,30 @@ def test_deal_page_and_board_stay_bounded_with_every_coverage_gate_on(
         board = client.get(reverse("contracts:deal_board"))
     assert page.status_code == board.status_code == 200
     assert "Coverage is" in page.content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_settings_sections_and_the_override_list_stay_bounded(
+    manager_client, manager, rep, size, django_assert_max_num_queries
+):
+    kinds = ("role_named", "role_not_opponent", "coverage_score", "coach", "layers_reached")
+    for index in range(size):
+        GateRule.objects.create(
+            contract_type="solution", transition="sign", kind=kinds[index % 5] + "x" * (index // 5)
+        )
+        policy = ApprovalPolicy.objects.create(name=f"Policy {index}")
+        step = policy.steps.create(order=1, name="Manager", role="sales_manager")
+        step.users.set([manager, rep])
+        PlaybookItem.objects.create(state="bidding", side="sales", title=f"Action {index}")
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    GateOverride.objects.bulk_create(
+        GateOverride(deal=deal, transition="sign", kind="coach", reason=f"R{i}", by=manager)
+        for i in range(size)
+    )
+    for section in ("gates", "approvals", "risk", "playbook"):
+        with django_assert_max_num_queries(12):
+            assert manager_client.get(settings_url(section)).status_code == 200
+    api = APIClient()
+    api.force_authenticate(manager)
+    with django_assert_max_num_queries(10):
+        assert len(api.get(f"/api/deals/{deal.pk}/gate-overrides/").json()["results"]) == size

@@ -313,10 +313,10 @@ def gate_override(request: HttpRequest, pk: int, transition: str, kind: str) -> 
     deal = deal_get_for_user(user=request.user, pk=pk)
     if not p.can_override_gate(request.user, deal):
         raise PermissionDenied
-    blocked = transition_refusal(deal, transition, request.user).get(f"gate_{kind}")
     gate_kind = GATE_KINDS.get(kind)
     if gate_kind is None or transition not in TRANSITION_LABELS:
         raise Http404
+    blocked = transition_refusal(deal, transition, request.user).get(f"gate_{kind}")
     form = f.GateOverrideForm(request.POST or None)
     if blocked:
         form.fields["reason"].help_text = f"{blocked} {form.fields['reason'].help_text}"
