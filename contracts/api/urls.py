@@ -15,6 +15,7 @@ router.register("attachments", views.AttachmentViewSet, basename="attachment")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("signing-requests", esign.SigningRequestViewSet, basename="signing-request")
 router.register("buying-roles", buying_roles.BuyingRoleViewSet, basename="buyingrole")
+router.register("gate-rules", gates.GateRuleViewSet, basename="gate-rule")
 
 urlpatterns = [
     path("coverage/<int:deal_id>/", buying_roles.coverage, name="coverage"),

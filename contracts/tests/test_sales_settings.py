@@ -300,3 +300,27 @@ def test_settings_sections_and_the_override_list_stay_bounded(
     api.force_authenticate(manager)
     with django_assert_max_num_queries(10):
         assert len(api.get(f"/api/deals/{deal.pk}/gate-overrides/").json()["results"]) == size
+
+
+def test_gate_rules_through_the_api_validate_params_and_are_never_deleted(rep, manager):
+    api = APIClient()
+    api.force_authenticate(rep)
+    assert api.get("/api/gate-rules/").status_code == 403
+    api.force_authenticate(manager)
+    body = {"contract_type": "solution", "transition": "submit_for_approval", "kind": "coverage_score"}
+    bad = api.post("/api/gate-rules/", {**body, "params": {"min_score": 101, "colour": "red"}}, format="json")
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid"
+    assert len(bad.json()["fields"]["params"]) == 2
+    assert api.post("/api/gate-rules/", {**body, "params": "high"}, format="json").status_code == 400
+    assert api.post("/api/gate-rules/", {**body, "transition": "approve"}, format="json").status_code == 400
+    created = api.post("/api/gate-rules/", {**body, "params": {"min_score": 70}}, format="json")
+    assert created.status_code == 201
+    assert created.json()["params"] == {"min_score": 70}
+    assert api.post("/api/gate-rules/", body, format="json").status_code == 400  # exists already
+    url = f"/api/gate-rules/{created.json()['id']}/"
+    changed = api.patch(url, {"active": False, "kind": "coach"}, format="json")
+    assert changed.status_code == 200
+    assert (changed.json()["active"], changed.json()["kind"]) == (False, "coverage_score")
+    assert api.get("/api/gate-rules/", {"active": "false"}).json()["count"] == 1
+    assert api.delete(url).status_code == 405

@@ -544,6 +544,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("sales settings", "read"): Row(get("/deals/settings/"), None, SALES_SETTINGS),
     ("gate rule", "create"): Row(get("/deals/settings/gates/new/coach/"), None, SALES_SETTINGS),
     ("playbook action", "create"): Row(get("/deals/settings/playbook/new/"), None, SALES_SETTINGS),
+    ("gate rule", "create api"): Row(
+        None,
+        post("/api/gate-rules/", lambda w: {"contract_type": "service", "transition": "sign", "kind": "coach"}),
+        SALES_SETTINGS,
+    ),
     ("gate override", "read"): Row(None, get("/api/deals/{deal}/gate-overrides/"), SEES),
     ("gate override", "create"): Row(
         get("/deals/{deal}/gate-overrides/submit_for_approval/decision_maker_veto/"),
