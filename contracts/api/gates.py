@@ -125,13 +125,12 @@ class GateRuleSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "updated_at", "updated_by"]
         validators: list = []  # the service refuses a duplicate with a field error
 
-    def get_fields(self) -> dict:
-        fields = super().get_fields()
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            # Another type, step or gate is another rule.
-            for name in ("contract_type", "transition", "kind"):
-                fields[name].read_only = True
-        return fields
+
+class GateRuleUpdateSerializer(GateRuleSerializer):
+    """Another contract type, step or gate is another rule: only params and active change."""
+
+    class Meta(GateRuleSerializer.Meta):
+        read_only_fields = ["id", "contract_type", "transition", "kind", "updated_at", "updated_by"]
 
 
 class GateRuleFilter(StrictFilterSet):
@@ -172,8 +171,12 @@ RULE_ERRORS = {
     list=extend_schema(responses={200: GateRuleSerializer(many=True), 403: RULE_ERRORS[403]}),
     retrieve=extend_schema(responses={200: GateRuleSerializer, 403: RULE_ERRORS[403]}),
     create=extend_schema(responses={201: GateRuleSerializer, **RULE_ERRORS}, examples=[RULE_EXAMPLE]),
-    update=extend_schema(responses={200: GateRuleSerializer, **RULE_ERRORS}),
-    partial_update=extend_schema(responses={200: GateRuleSerializer, **RULE_ERRORS}),
+    update=extend_schema(
+        request=GateRuleUpdateSerializer, responses={200: GateRuleSerializer, **RULE_ERRORS}
+    ),
+    partial_update=extend_schema(
+        request=GateRuleUpdateSerializer, responses={200: GateRuleSerializer, **RULE_ERRORS}
+    ),
 )
 class GateRuleViewSet(
     mixins.ListModelMixin,
@@ -189,6 +192,9 @@ class GateRuleViewSet(
     permission_classes = [SalesSettingsPermission]
     filterset_class = GateRuleFilter
     queryset = GateRule.objects.select_related("updated_by").order_by("contract_type", "transition", "kind")
+
+    def get_serializer_class(self) -> type[GateRuleSerializer]:
+        return GateRuleUpdateSerializer if self.action in ("update", "partial_update") else GateRuleSerializer
 
     def perform_create(self, serializer: GateRuleSerializer) -> None:
         serializer.instance = call_service(
