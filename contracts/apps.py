@@ -14,5 +14,7 @@ class ContractsConfig(AppConfig):
         register_deal_provider(ContractsDealProvider())
 
         # Gate kinds register on import.
+        # Gate kinds register when their module is imported.
+        import contracts.coverage_gates  # noqa: F401
         import contracts.negotiation  # noqa: F401
         import contracts.tender  # noqa: F401  (registers the "requirements met" gate on issuing a quote)

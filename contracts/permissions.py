@@ -125,3 +125,14 @@ def can_remove_attachment(user: User, attachment: ContractAttachment) -> bool:
 def can_work_next_moves(user: User, deal: Deal) -> bool:
     """See, accept and dismiss a deal's next moves: whoever works the deal."""
     return user.is_active and can_work_deal(user, deal)
+
+
+def can_edit_sales_settings(user: User) -> bool:
+    """Gate rules, approval policies, risk thresholds and the playbook are
+    company-wide: sales managers (of any department) and admin edit them."""
+    return user.is_active and user.has_role(Role.SALES_MANAGER, Role.ADMIN)
+
+
+def can_override_gate(user: User, deal: Deal) -> bool:
+    """Pass a closed gate once on a deal, with a reason: whoever manages the deal."""
+    return user.is_active and can_manage_deal(user, deal)

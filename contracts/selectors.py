@@ -26,6 +26,7 @@ from contracts.models import (
     ContractVersion,
     Deal,
     DealAction,
+    GateOverride,
     Milestone,
 )
 from core.pages import pk_url
@@ -115,11 +116,29 @@ class TransitionOption:
     def allowed(self) -> bool:
         return not self.reasons
 
+    @property
+    def closed_gates(self) -> list[tuple[str, str]]:
+        """(kind, sentence) of each configurable gate closing this transition."""
+        return [
+            (code.removeprefix("gate_"), text)
+            for code, text in self.reasons.items()
+            if code.startswith("gate_")
+        ]
+
 
 def transition_options(deal: Deal, user: User) -> list[TransitionOption]:
     """The transitions from the current state this user might take, with the
     reasons each is unavailable. Transitions they have no permission for,
     and those only the approval chain takes, are left out."""
+    from contracts.gates import evaluating
+
+    with evaluating(deal):
+        options = _transition_options(deal, user)
+    order = {name: index for index, name in enumerate(TRANSITION_NAMES)}
+    return sorted(options, key=lambda o: order[o.name])
+
+
+def _transition_options(deal: Deal, user: User) -> list[TransitionOption]:
     options = []
     for name, transition in _fsm_transitions(deal).items():
         if transition.custom.get("system"):
@@ -136,8 +155,7 @@ def transition_options(deal: Deal, user: User) -> list[TransitionOption]:
                 needs_reason=bool(transition.custom.get("needs_reason")),
             )
         )
-    order = {name: index for index, name in enumerate(TRANSITION_NAMES)}
-    return sorted(options, key=lambda o: order[o.name])
+    return options
 
 
 # --- Pages -------------------------------------------------------------------
@@ -359,3 +377,16 @@ def board_moves_from(deal: Deal) -> list[str]:
         if to:
             targets.append(str(Deal.State(to).label))
     return targets
+
+
+# --- Gates ---------------------------------------------------------------------
+
+
+def gate_override_list(*, user: User, deal: Deal | None = None) -> QuerySet[GateOverride]:
+    """Overrides on the deals the user sees (a manager: their department's), newest first."""
+    deals = deal_list(user=user) if deal is None else Deal.objects.filter(pk=deal.pk)
+    return (
+        GateOverride.objects.filter(deal__in=deals.order_by().values("pk"))
+        .select_related("deal", "by")
+        .order_by("-at", "-pk")
+    )

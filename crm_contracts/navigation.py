@@ -36,6 +36,12 @@ def _sees_money(user) -> bool:  # noqa: ANN001
     return can_see_money(user)
 
 
+def _edits_sales_settings(user) -> bool:  # noqa: ANN001
+    from contracts.permissions import can_edit_sales_settings
+
+    return can_edit_sales_settings(user)
+
+
 # Each item's `visible` is the same predicate its view checks: the menu offers
 # only what opens (crm_contracts.tests.test_permission_matrix walks it per role).
 NAV_ITEMS = [
@@ -45,6 +51,7 @@ NAV_ITEMS = [
     NavItem(_("Approvals"), "contracts:approval_inbox", "check2-square"),
     NavItem(_("Finance"), "finance:overview", "cash-coin", visible=_sees_money),
     NavItem(_("Dashboards"), "dashboards:dashboard", "bar-chart-line"),
+    NavItem(_("Sales settings"), "contracts:sales_settings", "sliders", visible=_edits_sales_settings),
     NavItem(_("Webhooks"), "integrations:endpoint_list", "plug", visible=_is_admin),
 ]
 

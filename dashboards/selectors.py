@@ -39,9 +39,10 @@ from accounts.permissions import can_see_money
 from accounts.roles import Role
 from accounts.selectors import scope_departments, scope_users
 from contracts.coverage import coverage_for_deals
+from contracts.gates import GATE_KINDS
 from contracts.models import Concession, CoverageSnapshot, Deal, DealTransition, Milestone
 from contracts.pricing import HUNDRED, cents
-from contracts.selectors import approval_inbox, deal_list
+from contracts.selectors import TRANSITION_LABELS, approval_inbox, deal_list, gate_override_list
 from dashboards.models import SalesTarget
 from finance.models import BASE_CURRENCY
 from finance.selectors import BUCKETS, bucket_sums_sql, receivables
@@ -576,3 +577,25 @@ def dashboard_figures(*, user: User, filters: Filters) -> dict:
     if can_see_money(user):  # receivables are finance's, like the invoices behind them
         figures["receivables"] = receivables_ageing(user=user, deals=deals, as_of=today)
     return figures
+
+
+GATE_OVERRIDES_SHOWN = 10
+
+
+def gate_overrides_recent(*, user: User) -> list[dict]:
+    """The latest gates managers passed by override on deals the user sees
+    (a manager: their department's). One query; live, like the approval inbox."""
+    return [
+        {
+            "deal": o.deal_id,
+            "deal_name": o.deal.name,
+            "deal_number": o.deal.number,
+            "step": TRANSITION_LABELS.get(o.transition, o.transition),
+            "gate": GATE_KINDS[o.kind].label if o.kind in GATE_KINDS else o.kind,
+            "by": o.by.get_full_name() or o.by.get_username(),
+            "reason": o.reason,
+            "at": o.at,
+            "used": o.used_at is not None,
+        }
+        for o in gate_override_list(user=user)[:GATE_OVERRIDES_SHOWN]
+    ]

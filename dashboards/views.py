@@ -22,7 +22,11 @@ def dashboard_context(*, user: User, filters: selectors.Filters) -> dict:
     """The cached figures plus the live approval inbox."""
     key = f"dashboard:{user.pk}:{get_language()}:{filters.key()}"
     figures = cached(key, lambda: selectors.dashboard_figures(user=user, filters=filters))
-    return {**figures, "approvals": selectors.approvals_waiting(user=user)}
+    return {
+        **figures,
+        "approvals": selectors.approvals_waiting(user=user),
+        "gate_overrides": selectors.gate_overrides_recent(user=user),
+    }
 
 
 @login_required

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import buying_roles, deal_parts, negotiation, next_moves, tender, views
+from contracts.api import buying_roles, deal_parts, gates, negotiation, next_moves, tender, views
 from contracts.signing import api as esign
 
 router = SimpleRouter()
@@ -27,6 +27,7 @@ router.register("risk-items", deal_parts.RiskItemViewSet, basename="risk-item")
 router.register("negotiation-issues", deal_parts.NegotiationIssueViewSet, basename="negotiation-issue")
 router.register("concessions", deal_parts.ConcessionViewSet, basename="concession")
 router.register("deal-actions", deal_parts.DealActionViewSet, basename="deal-action")
+router.register("gate-rules", gates.GateRuleViewSet, basename="gate-rule")
 
 NEGOTIATION = "deals/<int:deal_id>/negotiation/"
 
@@ -59,5 +60,8 @@ urlpatterns = [
         f"{NEGOTIATION}warnings/", negotiation.NegotiationWarningsView.as_view(), name="negotiation-warnings"
     ),
     path(f"{NEGOTIATION}chart/", negotiation.NegotiationChartView.as_view(), name="negotiation-chart"),
+    path(
+        "deals/<int:deal_id>/gate-overrides/", gates.DealGateOverrides.as_view(), name="deal-gate-overrides"
+    ),
     *router.urls,
 ]

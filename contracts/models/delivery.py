@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from contracts.models.deals import ContractType, Deal
 from contracts.models.fields import money_field, percent_field
@@ -110,6 +111,8 @@ class PlaybookItem(models.Model):
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
     title = models.CharField(_("action"), max_length=200)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # Managers edit the playbook on the settings page: who changed it, and when.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("playbook action")

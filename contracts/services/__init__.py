@@ -66,6 +66,17 @@ from contracts.services.pricing import (  # noqa: F401
     quote_create,
     terms_snapshot,
 )
+from contracts.services.settings import (  # noqa: F401
+    approval_policy_save,
+    approval_policy_step_delete,
+    approval_policy_step_save,
+    gate_override_create,
+    gate_rule_create,
+    gate_rule_update,
+    playbook_item_delete,
+    playbook_item_save,
+    risk_policy_update,
+)
 from contracts.services.tender import (  # noqa: F401
     competitor_score_delete,
     competitor_score_save,

@@ -22,7 +22,6 @@ from contracts.models import (
     ScoringCriterion,
     ValueLine,
 )
-from contracts.selectors import concession_path
 from contracts.tender import (
     concession_values,
     payback_months,
@@ -245,7 +244,9 @@ def test_each_concession_is_shown_against_the_value(deal, rep):
     ConcessionFactory(deal=deal, discount_step=D("1"), party="customer")
     second = ConcessionFactory(deal=deal, discount_step=D("3"))
 
-    values = concession_values(deal, concession_path(deal=deal), value_case_of(deal).figures)
+    values = concession_values(
+        deal, list(deal.concessions.order_by("date", "pk")), value_case_of(deal).figures
+    )
 
     # subtotal 100,000.00: 2% = 2,000.00 = 4.17% of 48,000; payback 25.0 → 24.5 months
     assert (values[first.pk].amount, values[first.pk].share_of_annual) == (D("2000.00"), D("4.17"))
@@ -254,6 +255,20 @@ def test_each_concession_is_shown_against_the_value(deal, rep):
     assert (values[second.pk].amount, values[second.pk].share_of_annual) == (D("3000.00"), D("6.25"))
     assert values[second.pk].payback_after == D("23.8")
     assert len(values) == 2  # the customer's concession is not ours to weigh
+
+
+@pytest.mark.django_db
+def test_a_priced_concession_counts_what_it_moved_the_price(deal, rep):
+    services.value_case_save(
+        deal=deal,
+        acting_user=rep,
+        lines=[{"description": "Downtime", "amount": D("48000.00"), "agreed": True}],
+    )
+    priced = ConcessionFactory(
+        deal=deal, discount_step=D("2"), price_before=D("113000.00"), price_after=D("110740.00")
+    )
+    values = concession_values(deal, [priced], value_case_of(deal).figures)
+    assert values[priced.pk].amount == D("2260.00")
 
 
 # --- Scoring plan ------------------------------------------------------------------

@@ -69,6 +69,19 @@ from contracts.views.pricing import (  # noqa: F401
     quote_print,
     terms_edit,
 )
+from contracts.views.settings import (  # noqa: F401
+    approval_policy_edit,
+    approval_step_delete,
+    approval_step_edit,
+    gate_override,
+    gate_rule_create,
+    gate_rule_edit,
+    gate_rule_toggle,
+    playbook_item_delete,
+    playbook_item_edit,
+    risk_policy_edit,
+    sales_settings,
+)
 from contracts.views.tender import (  # noqa: F401
     competitor_score_add,
     criterion_delete,

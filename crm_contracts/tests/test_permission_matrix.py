@@ -158,6 +158,7 @@ LIBRARY_EDIT = (403, 403, 403, 403, 403, 403, OK, OK)
 LIBRARY_ONLY_PAGES = tuple(P(cell, 405) for cell in LIBRARY_EDIT)  # the API reads the library only
 EVERYONE = (OK,) * 8
 NO_MONEY_FOR_LEGAL = (OK, OK, OK, OK, OK, OK, EMPTY, OK)
+SALES_SETTINGS = (403, 403, 403, OK, OK, 403, 403, OK)  # company-wide: any sales manager, admin
 
 MATRIX: dict[tuple[str, str], Row] = {
     # --- relationships -------------------------------------------------------------------------
@@ -671,6 +672,25 @@ MATRIX: dict[tuple[str, str], Row] = {
         post("/accounts/profile/calendar/"), None, EVERYONE,
         effect=lambda w: CalendarFeed.objects.exists(),
     ),
+    # --- sales settings and gate overrides ----------------------------------------------------
+    ("sales settings", "read"): Row(get("/deals/settings/"), None, SALES_SETTINGS),
+    ("gate rule", "create"): Row(get("/deals/settings/gates/new/coach/"), None, SALES_SETTINGS),
+    ("playbook action", "create"): Row(get("/deals/settings/playbook/new/"), None, SALES_SETTINGS),
+    ("gate rule", "create api"): Row(
+        None,
+        post("/api/gate-rules/", lambda w: {"contract_type": "service", "transition": "sign", "kind": "coach"}),
+        SALES_SETTINGS,
+    ),
+    ("gate override", "read"): Row(None, get("/api/deals/{deal}/gate-overrides/"), SEES),
+    ("gate override", "create"): Row(
+        get("/deals/{deal}/gate-overrides/submit_for_approval/decision_maker_veto/"),
+        post(
+            "/api/deals/{deal}/gate-overrides/",
+            lambda w: {"transition": "submit_for_approval", "kind": "decision_maker_veto", "reason": "Board"},
+        ),
+        MANAGE,
+        needs=("veto",),
+    ),
 }  # fmt: skip
 
 
@@ -834,6 +854,12 @@ class World:
     @cached_property
     def notification(self) -> Notification:
         return Notification.objects.create(user=self.rep, title="Matrix notice", url="/")
+
+    @cached_property
+    def veto(self) -> BuyingRole:
+        return BuyingRoleFactory(
+            deal=self.deal, contact=self.contact, role="decision_maker", attitude="opponent"
+        )
 
     def prepare(self, names: list[str]) -> dict[str, int]:
         return {name: getattr(self, name).pk for name in names}

@@ -421,6 +421,11 @@ def test_every_page_passes_the_basic_accessibility_checks(live_server, page, axe
         "/finance/payments/",
         "/finance/write-offs/",
         "/finance/deals/8/",
+        "/deals/3/",
+        "/deals/settings/",
+        "/deals/settings/approvals/",
+        "/deals/settings/playbook/",
+        "/deals/settings/gates/new/role_named/",
     ]
     page.goto(f"{live_server.url}/accounts/login/")
     problems = {"/accounts/login/": axe(page)}
