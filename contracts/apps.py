@@ -12,3 +12,6 @@ class ContractsConfig(AppConfig):
         from relationships.ports import register_deal_provider
 
         register_deal_provider(ContractsDealProvider())
+
+        # Registers the review gate kinds (bid/no-bid go, risks reviewed) with contracts.gates.
+        import contracts.tender  # noqa: F401

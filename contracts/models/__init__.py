@@ -59,6 +59,18 @@ from contracts.models.templates import (  # noqa: F401
     RiskPolicy,
     TemplateClause,
 )
+from contracts.models.tender import (  # noqa: F401
+    CHECKLISTS,
+    Competitor,
+    DealCompetitor,
+    DealLoss,
+    DealPartner,
+    LossReason,
+    Partner,
+    Review,
+    ReviewCondition,
+    Threat,
+)
 from contracts.signing.models import (  # noqa: F401
     Signer,
     SigningEvent,
