@@ -353,6 +353,7 @@ SPECTACULAR_SETTINGS = {
         "DealStateEnum": "contracts.models.Deal.State",
         "AgeingBucketEnum": "finance.selectors.BUCKET_CODES",
         "FinanceDirectionEnum": "finance.models.Direction",
+        "LevelEnum": "contracts.models.Threat",
     },
 }
 

@@ -127,7 +127,14 @@ class DealViewSet(
         body = s.TransitionRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            services.deal_transition(deal=deal, name=name, acting_user=request.user, **body.validated_data)
+            services.deal_transition(
+                deal=deal,
+                name=name,
+                acting_user=request.user,
+                comment=body.validated_data["comment"],
+                expected_state=body.validated_data.get("expected_state"),
+                loss=body.loss(),
+            )
         except services.DealChanged as error:
             return error_response(str(error), "stale", status.HTTP_409_CONFLICT)
         except services.TransitionRefused as refused:

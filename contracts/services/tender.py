@@ -150,24 +150,32 @@ def deal_partner_remove(*, entry: DealPartner, acting_user: User) -> None:
 # --- Losing a deal --------------------------------------------------------------------
 
 
+# The `winner` value (page and API) for a deal nobody won.
+NO_DECISION = "no_decision"
+
+
 @dataclass(frozen=True)
 class LossDetails:
-    """What the `lose` transition must be told: the reason category, and the
-    winner, None meaning no decision (the customer bought from nobody)."""
+    """What the `lose` transition must be told: the reason category and the
+    winner, or `no_decision` when the customer bought from nobody."""
 
     reason: str
     winner: Competitor | None = None
+    no_decision: bool = False
 
 
 def loss_refusal(loss: LossDetails | None) -> dict[str, str]:
     """Why these details cannot close a lost deal ({} when they can)."""
+    loss = loss or LossDetails(reason="")
     reasons: dict[str, str] = {}
-    if loss is None:
+    if loss.winner is None and not loss.no_decision:
         reasons["winner"] = str(_("Name the winner, or “no decision” when nobody won."))
-    if loss is None or loss.reason not in LossReason.values:
-        reasons["loss_reason"] = str(_("Choose a reason category."))
+    elif loss.winner is not None and loss.no_decision:
+        reasons["winner"] = str(_("Name a winner or “no decision”, not both."))
     elif loss.winner is not None and loss.winner.is_archived:
         reasons["winner"] = str(_("This competitor is archived; pick the one it was merged into."))
+    if loss.reason not in LossReason.values:
+        reasons["loss_reason"] = str(_("Choose a reason category."))
     return reasons
 
 

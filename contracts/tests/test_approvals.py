@@ -167,7 +167,7 @@ def test_a_deal_lost_while_waiting_withdraws_its_request_and_a_late_decision_is_
         name="lose",
         acting_user=rep,
         comment="Budget cut",
-        loss=LossDetails(reason="budget"),
+        loss=LossDetails(reason="budget", no_decision=True),
     )
 
     assert ApprovalRequest.objects.get(pk=request.pk).status == ApprovalRequest.Status.WITHDRAWN

@@ -30,7 +30,7 @@ def test_two_sessions_transitioning_the_same_deal_exactly_one_succeeds(rep, team
                 acting_user=user,
                 comment="x",
                 expected_state="lead",
-                loss=LossDetails(reason="price"),
+                loss=LossDetails(reason="price", no_decision=True),
             )
             outcomes.append("ok")
         except (DealChanged, TransitionRefused):

@@ -54,7 +54,13 @@ def test_an_unknown_reason_category_is_refused(rep):
     deal = ready_deal(Deal.State.BIDDING, owner=rep)
 
     with pytest.raises(TransitionRefused) as refused:
-        deal_transition(deal=deal, name="lose", acting_user=rep, comment="x", loss=LossDetails(reason="luck"))
+        deal_transition(
+            deal=deal,
+            name="lose",
+            acting_user=rep,
+            comment="x",
+            loss=LossDetails(reason="luck", no_decision=True),
+        )
 
     assert set(refused.value.reasons) == {"loss_reason"}
 
@@ -76,7 +82,11 @@ def test_no_decision_is_a_loss_without_a_winner(rep):
     deal = ready_deal(Deal.State.OPPORTUNITY, owner=rep)
 
     deal_transition(
-        deal=deal, name="lose", acting_user=rep, comment="Project shelved", loss=LossDetails("budget")
+        deal=deal,
+        name="lose",
+        acting_user=rep,
+        comment="Project shelved",
+        loss=LossDetails("budget", no_decision=True),
     )
 
     assert DealLoss.objects.get(deal=deal).winner is None

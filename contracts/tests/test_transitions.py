@@ -12,7 +12,7 @@ from contracts.services import DealChanged, LossDetails, TransitionRefused, deal
 from contracts.tests.factories import ready_deal
 
 S = Deal.State
-LOSS = LossDetails(reason="price")  # what `lose` must be told; other transitions ignore it
+LOSS = LossDetails(reason="price", no_decision=True)  # what `lose` must be told; other transitions ignore it
 PRE = list(Deal.PRE_SIGNING_STATES)
 # transition -> {source: target}; the one table the legal/illegal tests share.
 LEGAL = {
