@@ -83,7 +83,7 @@ def deal_tender(deal: Deal) -> dict[str, Any]:
         "deal_partners": list(deal.partners.select_related("partner")),
         "reviews": list(
             deal.reviews.select_related("created_by").prefetch_related(
-                "reviewers",
+                "reviewers__groups",
                 "risk_items",
                 Prefetch("conditions", ReviewCondition.objects.select_related("owner")),
             )

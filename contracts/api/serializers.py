@@ -141,7 +141,9 @@ class TransitionRequestSerializer(serializers.Serializer):
     def validate_winner(self, value: str) -> Competitor | str:
         if value == NO_DECISION:
             return value
-        known = value.isascii() and value.isdigit() and len(value) < 10  # beyond any id: not a lookup that overflows
+        known = (
+            value.isascii() and value.isdigit() and len(value) < 10
+        )  # beyond any id: not a lookup that overflows
         competitor = Competitor.objects.filter(pk=int(value)).first() if known else None
         if competitor is None:
             raise serializers.ValidationError(_('Give a competitor id or "no_decision".'))

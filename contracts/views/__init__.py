@@ -62,3 +62,14 @@ from contracts.views.pricing import (  # noqa: F401
     quote_print,
     terms_edit,
 )
+from contracts.views.tender import (  # noqa: F401
+    deal_competitor_edit,
+    deal_partner_add,
+    deal_record_remove,
+    directory,
+    directory_entry_add,
+    directory_entry_archive,
+    directory_entry_detail,
+    review_add,
+    review_condition_done,
+)

@@ -43,7 +43,9 @@ from contracts.selectors import (
     transition_options,
 )
 from contracts.signing.views import signing_context
+from contracts.tender_forms import LossForm
 from contracts.views.common import _changed, _form_page, _people, _tab_url
+from contracts.views.tender import tender_tab
 from core.exports import export_response
 from core.pages import pk_url
 from relationships.selectors import customer_list
@@ -57,6 +59,7 @@ TABS = [
     ("negotiation", "arrow-left-right"),
     ("risks", "exclamation-triangle"),
     ("milestones", "flag"),
+    ("tender", "trophy"),
     ("history", "clock-history"),
 ]
 
@@ -121,14 +124,18 @@ def deal_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpRes
 def _deal_page(
     request: HttpRequest, deal: Deal, tab: str, extra: dict | None = None, status: int = 200
 ) -> HttpResponse:
+    options = transition_options(deal, request.user)
     context: dict[str, Any] = {
         "deal": deal,
         "tab": tab,
         "tabs": TABS,
-        "options": transition_options(deal, request.user),
+        "options": options,
         "can_work": p.can_work_deal(request.user, deal),
         "can_manage": p.can_manage_deal(request.user, deal),
         "can_edit_text": p.can_edit_contract_text(request.user, deal),
+        "loss_form": LossForm(auto_id="loss_%s")
+        if any(o.name == "lose" and o.allowed for o in options)
+        else None,
     }
     context.update(TAB_CONTEXT[tab](request, deal))
     context.update(extra or {})
@@ -246,6 +253,7 @@ TAB_CONTEXT: dict[str, Callable[[HttpRequest, Deal], dict]] = {
     "negotiation": _negotiation,
     "risks": _risks,
     "milestones": _milestones,
+    "tender": tender_tab,
     "history": _history,
 }
 
@@ -261,6 +269,7 @@ def deal_transition_view(request: HttpRequest, pk: int, name: str) -> HttpRespon
             acting_user=request.user,
             comment=request.POST.get("comment", ""),
             expected_state=request.POST.get("expected_state") or None,
+            loss=LossForm(request.POST).loss() if name == "lose" else None,
         )
     except services.DealChanged as error:
         messages.error(request, str(error))
