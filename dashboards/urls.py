@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("reports/", views.report, name="report"),
     path("reports/deals/", views.report_deals, name="report_deals"),
+    path("win-loss/", views.win_loss, name="win_loss"),
+    path("win-loss/deals/", views.win_loss_deals, name="win_loss_deals"),
 ]

@@ -17,6 +17,7 @@ def lost_to_into_losses(apps, schema_editor):
     Deal = apps.get_model("contracts", "Deal")
     Competitor = apps.get_model("contracts", "Competitor")
     DealLoss = apps.get_model("contracts", "DealLoss")
+    DealCompetitor = apps.get_model("contracts", "DealCompetitor")
     by_name: dict[str, object] = {}
     for deal in Deal.objects.filter(state="lost").exclude(loss__isnull=False).order_by("pk"):
         winner = None
@@ -26,6 +27,7 @@ def lost_to_into_losses(apps, schema_editor):
             if winner is None:
                 winner = Competitor.objects.create(name=name, created_by_id=deal.owner_id)
             by_name[name.lower()] = winner
+            DealCompetitor.objects.get_or_create(deal=deal, competitor=winner)
         DealLoss.objects.create(
             deal=deal, winner=winner, reason="other", note=deal.end_reason, by=None, at=deal.updated_at
         )
