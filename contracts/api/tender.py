@@ -493,7 +493,7 @@ class ReviewViewSet(ScopedMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModel
         serializer.instance = self.get_queryset().get(pk=review.pk)
 
     @extend_schema(request=None, responses={200: ReviewConditionSerializer, **READ_ERRORS})
-    @action(detail=True, methods=["post"], url_path=r"conditions/(?P<condition_pk>\d+)/complete")
+    @action(detail=True, methods=["post"], url_path=r"conditions/(?P<condition_pk>\d{1,9})/complete")
     def complete_condition(self, request: Request, pk: str, condition_pk: str) -> Response:
         """Mark one of the review's conditions done."""
         condition = get_object_or_404(self.get_object().conditions, pk=condition_pk)

@@ -242,7 +242,7 @@ def review_create(
     if any(item.deal_id != deal.pk for item in risk_items):
         raise ValidationError({"risk_items": _("Pick risks and assumptions of this deal.")})
     owner = condition_owner or deal.owner
-    check_assignable(acting_user, keep=p.team_ids(deal), owner=owner)
+    check_assignable(acting_user, keep=p.team_ids(deal), condition_owner=owner)
     review = Review(
         deal=deal,
         kind=kind,

@@ -70,7 +70,12 @@ def test_the_overview_stays_bounded_with_tender_records(rep_client, rep, size, d
     _fill(deal, size)
 
     with django_assert_max_num_queries(22):
-        assert rep_client.get(reverse("contracts:deal_detail", args=[deal.pk])).status_code == 200
+        response = rep_client.get(reverse("contracts:deal_detail", args=[deal.pk]))
+
+    assert response.status_code == 200
+    # Review conditions are the deal's actions too: the open ones are listed on the overview.
+    assert response.content.decode().count("review_condition") == 0
+    assert response.content.decode().count("/review-conditions/") == 2 * size
 
 
 def test_mark_lost_on_the_page_needs_winner_and_reason(rep_client, rep):
