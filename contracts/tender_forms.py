@@ -180,3 +180,11 @@ class LossForm(forms.Form):
         return LossDetails(
             reason=data.get("loss_reason", ""), winner=competitor, no_decision=winner == NO_DECISION
         )
+
+
+class LosePageForm(StyledFormMixin, LossForm):
+    """The "Mark lost" page: winner, reason category and the note."""
+
+    comment = forms.CharField(
+        label=_("note"), widget=TEXT, help_text=_("What happened, in a sentence or two.")
+    )

@@ -75,6 +75,7 @@ urlpatterns = [
         views.directory_entry_archive,
         name="directory_entry_archive",
     ),
+    path("<int:pk>/lose/", views.deal_lose, name="deal_lose"),
     path("<int:pk>/competitors/new/", views.deal_competitor_edit, name="deal_competitor_add"),
     path("<int:pk>/competitors/<int:entry_pk>/", views.deal_competitor_edit, name="deal_competitor_edit"),
     path("<int:pk>/partners/new/", views.deal_partner_add, name="deal_partner_add"),

@@ -64,6 +64,7 @@ from contracts.views.pricing import (  # noqa: F401
 )
 from contracts.views.tender import (  # noqa: F401
     deal_competitor_edit,
+    deal_lose,
     deal_partner_add,
     deal_record_remove,
     directory,

@@ -154,7 +154,6 @@ def _overview(request: HttpRequest, deal: Deal) -> dict:
         "actions_percent": round(100 * done / len(actions)) if actions else 0,
         "open_flags": deal.risk_flags.count(),
         "missed": missed_follow_ups(deal),
-        "review_actions": list(deal.review_conditions.filter(done_at=None).select_related("owner", "review")),
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +22,13 @@ from contracts import services
 from contracts import tender as selectors
 from contracts.models import Competitor, Deal, DealCompetitor, DealPartner, Partner, Review, ReviewCondition
 from contracts.selectors import deal_get_for_user, deal_list
-from contracts.tender_forms import DealCompetitorForm, DealPartnerForm, DirectoryEntryForm, ReviewForm
+from contracts.tender_forms import (
+    DealCompetitorForm,
+    DealPartnerForm,
+    DirectoryEntryForm,
+    LosePageForm,
+    ReviewForm,
+)
 from contracts.views.common import _form_page, _people, _tab_url
 
 TAB = "tender"
@@ -145,6 +151,43 @@ def review_condition_done(request: HttpRequest, pk: int, condition_pk: int) -> H
         condition=get_object_or_404(ReviewCondition, pk=condition_pk, deal=deal), acting_user=request.user
     )
     return redirect(_tab_url(deal, TAB))
+
+
+@login_required
+def deal_lose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the deal lost: the winner (or no decision), a reason category and a note."""
+    deal = deal_get_for_user(user=request.user, pk=pk, for_write=True)
+    form = LosePageForm(request.POST or None)
+
+    def save() -> Deal:
+        try:
+            return services.deal_transition(
+                deal=deal,
+                name="lose",
+                acting_user=request.user,
+                comment=form.cleaned_data["comment"],
+                expected_state=request.POST.get("expected_state") or None,
+                loss=form.loss(),
+            )
+        except services.TransitionRefused as refused:
+            raise ValidationError(
+                {
+                    (key if key in form.fields else NON_FIELD_ERRORS): [reason]
+                    for key, reason in refused.reasons.items()
+                }
+            ) from None
+        except services.DealChanged as changed:
+            raise ValidationError(str(changed)) from None
+
+    return _form_page(
+        request,
+        form,
+        save=save,
+        title=_("Mark lost"),
+        success_url=lambda d: reverse("contracts:deal_detail", args=[d.pk]),
+        cancel_url=reverse("contracts:deal_detail", args=[deal.pk]),
+        deal=deal,
+    )
 
 
 def tender_tab(request: HttpRequest, deal: Deal) -> dict:

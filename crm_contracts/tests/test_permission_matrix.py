@@ -304,6 +304,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         RELATE,
         effect=refreshed("deal", lambda d: d.state == Deal.State.LOST),
     ),
+    ("deal", "lose form"): Row(get("/deals/{deal}/lose/"), None, RELATE),
     ("deal", "transition cancel"): Row(
         post("/deals/{deal}/transitions/cancel/", lambda w: {"comment": "Duplicate"}),
         post("/api/deals/{deal}/transitions/cancel/", lambda w: {"comment": "Duplicate"}),
