@@ -88,8 +88,18 @@ class DealPartnerForm(_NewEntryMixin, StyledFormMixin, forms.ModelForm):
 
 class DirectoryEntryForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("name"), max_length=200)
+    customer = forms.ModelChoiceField(
+        label=_("customer record"),
+        queryset=None,
+        required=False,
+        help_text=_("When the company is also in the customer directory."),
+    )
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     notes = forms.CharField(label=_("notes"), widget=TEXT, required=False)
+
+    def __init__(self, *args, customers: QuerySet, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers
 
 
 class ReviewForm(StyledFormMixin, forms.Form):

@@ -68,7 +68,10 @@ urlpatterns = [
         "<int:pk>/attachments/<int:attachment_pk>/remove/", views.attachment_remove, name="attachment_remove"
     ),
     path("directory/<slug:what>/", views.directory, name="directory"),
-    path("directory/<slug:what>/new/", views.directory_entry_add, name="directory_entry_add"),
+    path("directory/<slug:what>/new/", views.directory_entry_edit, name="directory_entry_add"),
+    path(
+        "directory/<slug:what>/<int:entry_pk>/edit/", views.directory_entry_edit, name="directory_entry_edit"
+    ),
     path("directory/<slug:what>/<int:entry_pk>/", views.directory_entry_detail, name="directory_entry"),
     path(
         "directory/<slug:what>/<int:entry_pk>/archive/",

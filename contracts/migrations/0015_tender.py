@@ -397,7 +397,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='competitor',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='competitor_name_unique'),
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='competitor_name_unique', violation_error_message='A competitor of this name is already in the directory.'),
         ),
         migrations.AddConstraint(
             model_name='dealcompetitor',
@@ -405,7 +405,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='partner',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='partner_name_unique'),
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='partner_name_unique', violation_error_message='A partner of this name is already in the directory.'),
         ),
         migrations.AddConstraint(
             model_name='dealpartner',

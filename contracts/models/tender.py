@@ -66,7 +66,13 @@ class Competitor(_Directory):
     class Meta(_Directory.Meta):
         verbose_name = _("competitor")
         verbose_name_plural = _("competitors")
-        constraints = [models.UniqueConstraint(Lower("name"), name="competitor_name_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="competitor_name_unique",
+                violation_error_message=_("A competitor of this name is already in the directory."),
+            )
+        ]
 
 
 class Partner(_Directory):
@@ -77,7 +83,13 @@ class Partner(_Directory):
     class Meta(_Directory.Meta):
         verbose_name = _("partner")
         verbose_name_plural = _("partners")
-        constraints = [models.UniqueConstraint(Lower("name"), name="partner_name_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="partner_name_unique",
+                violation_error_message=_("A partner of this name is already in the directory."),
+            )
+        ]
 
 
 class Threat(models.TextChoices):

@@ -36,10 +36,18 @@ from contracts.services.common import _full_save, _require
 # --- Directories --------------------------------------------------------------------
 
 
+def _save_entry(entry: Competitor | Partner) -> Competitor | Partner:
+    # The case-insensitive unique name, refused on the name field rather than as a bare constraint error.
+    taken = type(entry).objects.filter(name__iexact=entry.name.strip()).exclude(pk=entry.pk)
+    if entry.name and taken.exists():
+        raise ValidationError({"name": type(entry)._meta.constraints[0].violation_error_message})
+    return _full_save(entry)
+
+
 @transaction.atomic
 def directory_entry_create(*, model: type[Competitor | Partner], acting_user: User, **fields: Any):  # noqa: ANN201
     _require(p.can_edit_directory_entry(acting_user))
-    return _full_save(model(created_by=acting_user, **fields))
+    return _save_entry(model(created_by=acting_user, **fields))
 
 
 @transaction.atomic
@@ -49,7 +57,7 @@ def directory_entry_update(*, entry: Competitor | Partner, acting_user: User, **
         _require(p.can_curate_directory(acting_user))
     for name, value in fields.items():
         setattr(entry, name, value)
-    return _full_save(entry)
+    return _save_entry(entry)
 
 
 def competitor_create(*, acting_user: User, **fields: Any) -> Competitor:

@@ -82,6 +82,7 @@ def test_a_duplicate_competitor_name_is_a_400(api):
     response = api.post(reverse("api:competitor-list"), {"name": "NORDIC DRIVES"}, format="json")
 
     assert response.status_code == 400
+    assert "name" in response.json()["fields"]
 
 
 def test_reps_cannot_archive_or_merge_managers_can(api, rep, manager):

@@ -20,6 +20,7 @@ from contracts.models import (
 )
 from contracts.services import review_create
 from contracts.tests.factories import BuyingRoleFactory, ready_deal
+from relationships.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +196,27 @@ def test_directories_list_for_sales_and_refuse_others(client, rep, finance):
     assert client.get(reverse("contracts:directory", args=["nonsense"])).status_code == 404
     client.force_login(finance)
     assert client.get(reverse("contracts:directory", args=["partners"])).status_code == 403
+
+
+def test_directory_entries_are_added_and_corrected_on_their_pages(client, rep):
+    client.force_login(rep)
+    customer = CustomerFactory(owner=rep, name="Huadong Group")
+    add = reverse("contracts:directory_entry_add", args=["partners"])
+
+    assert client.post(add, {"name": "Huadong Automation", "customer": customer.pk}).status_code == 302
+    duplicate = client.post(add, {"name": "huadong automation"})
+    partner = Partner.objects.get()
+    edit = client.post(
+        reverse("contracts:directory_entry_edit", args=["partners", partner.pk]),
+        {"name": "Huadong Automation Ltd", "website": "https://huadong.example"},
+    )
+
+    assert duplicate.status_code == 400
+    assert "name" in duplicate.context["form"].errors
+    assert edit.status_code == 302
+    partner.refresh_from_db()
+    assert (partner.name, partner.customer, partner.website) == (
+        "Huadong Automation Ltd",
+        None,
+        "https://huadong.example",
+    )

@@ -68,9 +68,9 @@ from contracts.views.tender import (  # noqa: F401
     deal_partner_add,
     deal_record_remove,
     directory,
-    directory_entry_add,
     directory_entry_archive,
     directory_entry_detail,
+    directory_entry_edit,
     review_add,
     review_condition_done,
 )

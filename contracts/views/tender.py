@@ -30,6 +30,7 @@ from contracts.tender_forms import (
     ReviewForm,
 )
 from contracts.views.common import _form_page, _people, _tab_url
+from relationships.selectors import customer_list
 
 TAB = "tender"
 
@@ -241,20 +242,29 @@ def directory(request: HttpRequest, what: str) -> HttpResponse:
 
 
 @login_required
-def directory_entry_add(request: HttpRequest, what: str) -> HttpResponse:
+def directory_entry_edit(request: HttpRequest, what: str, entry_pk: int | None = None) -> HttpResponse:
+    """Add a company to the directory, or correct one."""
     model = _directory_model(request, what)
-    form = DirectoryEntryForm(request.POST or None)
-    back = reverse("contracts:directory", args=[what])
-    return _form_page(
-        request,
-        form,
-        save=lambda: services.tender.directory_entry_create(
-            model=model, acting_user=request.user, **form.cleaned_data
-        ),
-        title=_("New competitor") if model is Competitor else _("New partner"),
-        success_url=lambda _obj: back,
-        cancel_url=back,
+    entry = get_object_or_404(model, pk=entry_pk) if entry_pk else None
+    initial = (
+        {name: getattr(entry, name) for name in ("name", "customer", "website", "notes")} if entry else None
     )
+    form = DirectoryEntryForm(
+        request.POST or None, initial=initial, customers=customer_list(user=request.user)
+    )
+    back = reverse("contracts:directory", args=[what])
+
+    def save() -> Competitor | Partner:
+        if entry is None:
+            return services.tender.directory_entry_create(
+                model=model, acting_user=request.user, **form.cleaned_data
+            )
+        return services.directory_entry_update(entry=entry, acting_user=request.user, **form.cleaned_data)
+
+    title = (
+        (_("New competitor") if model is Competitor else _("New partner")) if entry is None else str(entry)
+    )
+    return _form_page(request, form, save=save, title=title, success_url=lambda _obj: back, cancel_url=back)
 
 
 @login_required
