@@ -11,7 +11,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -110,6 +116,13 @@ class DealViewSet(
 
     @extend_schema(
         request=s.TransitionRequestSerializer,
+        examples=[
+            OpenApiExample(
+                "Mark lost (lose)",
+                value={"comment": "Their price was 20% lower", "winner": "3", "loss_reason": "price"},
+                request_only=True,
+            )
+        ],
         parameters=[
             OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(TRANSITION_NAMES))
         ],
