@@ -124,18 +124,14 @@ def deal_detail(request: HttpRequest, pk: int, tab: str = "overview") -> HttpRes
 def _deal_page(
     request: HttpRequest, deal: Deal, tab: str, extra: dict | None = None, status: int = 200
 ) -> HttpResponse:
-    options = transition_options(deal, request.user)
     context: dict[str, Any] = {
         "deal": deal,
         "tab": tab,
         "tabs": TABS,
-        "options": options,
+        "options": transition_options(deal, request.user),
         "can_work": p.can_work_deal(request.user, deal),
         "can_manage": p.can_manage_deal(request.user, deal),
         "can_edit_text": p.can_edit_contract_text(request.user, deal),
-        "loss_form": LossForm(auto_id="loss_%s")
-        if any(o.name == "lose" and o.allowed for o in options)
-        else None,
     }
     context.update(TAB_CONTEXT[tab](request, deal))
     context.update(extra or {})
