@@ -14,4 +14,4 @@ class ContractsConfig(AppConfig):
         register_deal_provider(ContractsDealProvider())
 
         # Registers the review gate kinds (bid/no-bid go, risks reviewed) with contracts.gates.
-        import contracts.tender  # noqa: F401
+        import contracts.competition  # noqa: F401

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from contracts import demo_tender, services
+from contracts import demo_competition, services
 from contracts.models import (
     ApprovalPolicy,
     ApprovalPolicyStep,
@@ -282,7 +282,7 @@ def load_demo_contracts(*, users: dict[str, User], customers: dict[str, Customer
         deals[number] = existing or _deal(
             users, customers[slug], number, name, users[owner], state, contract_type, lines, template
         )
-    demo_tender.seed(users=users, deals=deals)
+    demo_competition.seed(users=users, deals=deals)
     return deals
 
 
@@ -367,7 +367,11 @@ def _deal(users, customer, number, name, owner, state, contract_type, lines, tem
         reason = "Lost on price to a local competitor." if state == S.LOST else "Customer froze the budget."
         if state == S.LOST:
             services.deal_transition(
-                deal=deal, name="lose", acting_user=owner, comment=reason, loss=demo_tender.demo_loss(owner)
+                deal=deal,
+                name="lose",
+                acting_user=owner,
+                comment=reason,
+                loss=demo_competition.demo_loss(owner),
             )
         else:
             services.deal_transition(deal=deal, name="cancel", acting_user=manager, comment=reason)

@@ -19,7 +19,7 @@ from contracts.models import (
 )
 from contracts.pricing import deal_totals
 from contracts.selectors import TRANSITION_NAMES
-from contracts.services.tender import NO_DECISION, LossDetails
+from contracts.services.competition import NO_DECISION, LossDetails
 from core.locking import version_field
 
 

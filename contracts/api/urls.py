@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import buying_roles, tender, views
+from contracts.api import buying_roles, competition, views
 from contracts.signing import api as esign
 
 router = SimpleRouter()
@@ -15,11 +15,11 @@ router.register("attachments", views.AttachmentViewSet, basename="attachment")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("signing-requests", esign.SigningRequestViewSet, basename="signing-request")
 router.register("buying-roles", buying_roles.BuyingRoleViewSet, basename="buyingrole")
-router.register("competitors", tender.CompetitorViewSet, basename="competitor")
-router.register("deal-competitors", tender.DealCompetitorViewSet, basename="deal-competitor")
-router.register("partners", tender.PartnerViewSet, basename="partner")
-router.register("deal-partners", tender.DealPartnerViewSet, basename="deal-partner")
-router.register("reviews", tender.ReviewViewSet, basename="review")
+router.register("competitors", competition.CompetitorViewSet, basename="competitor")
+router.register("deal-competitors", competition.DealCompetitorViewSet, basename="deal-competitor")
+router.register("partners", competition.PartnerViewSet, basename="partner")
+router.register("deal-partners", competition.DealPartnerViewSet, basename="deal-partner")
+router.register("reviews", competition.ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("coverage/<int:deal_id>/", buying_roles.coverage, name="coverage"),

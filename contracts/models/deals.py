@@ -116,7 +116,7 @@ class Deal(ConcurrentTransitionMixin, models.Model):
     currency = CurrencyCodeField(_("currency"), default="CNY")
     expected_close = models.DateField(_("expected close"), null=True, blank=True)
     # The state a disputed deal returns to; the reason a lost or cancelled deal ended
-    # (a lost deal's winner and reason category are its DealLoss row, contracts.models.tender).
+    # (a lost deal's winner and reason category are its DealLoss row, contracts.models.competition).
     state_before_dispute = models.CharField(max_length=30, blank=True, editable=False)
     end_reason = models.TextField(_("reason"), blank=True)
 

@@ -24,10 +24,10 @@ from contracts.models import (
 )
 from contracts.services import approvals
 from contracts.services.common import DealChanged, TransitionRefused, _full_save, _require
+from contracts.services.competition import LossDetails, deal_loss_record, loss_refusal
 from contracts.services.delivery import deal_actions_sync
 from contracts.services.documents import risk_check_run
 from contracts.services.pricing import _deal_amount_refresh
-from contracts.services.tender import LossDetails, deal_loss_record, loss_refusal
 from core import events
 from core.locking import ensure_unchanged
 from core.numbering import take_next

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.mail import mails_about
 from contracts import forms, services
 from contracts import permissions as p
+from contracts.competition_forms import LossForm
 from contracts.coverage import coverage_for_deals
 from contracts.documents import signed_version
 from contracts.filters import DealFilter
@@ -43,9 +44,8 @@ from contracts.selectors import (
     transition_options,
 )
 from contracts.signing.views import signing_context
-from contracts.tender_forms import LossForm
 from contracts.views.common import _changed, _form_page, _people, _tab_url
-from contracts.views.tender import tender_tab
+from contracts.views.competition import competition_tab
 from core.exports import export_response
 from core.pages import pk_url
 from relationships.selectors import customer_list
@@ -59,7 +59,7 @@ TABS = [
     ("negotiation", "arrow-left-right"),
     ("risks", "exclamation-triangle"),
     ("milestones", "flag"),
-    ("tender", "trophy"),
+    ("competition", "trophy"),
     ("history", "clock-history"),
 ]
 
@@ -249,7 +249,7 @@ TAB_CONTEXT: dict[str, Callable[[HttpRequest, Deal], dict]] = {
     "negotiation": _negotiation,
     "risks": _risks,
     "milestones": _milestones,
-    "tender": tender_tab,
+    "competition": competition_tab,
     "history": _history,
 }
 

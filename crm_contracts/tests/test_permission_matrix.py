@@ -466,7 +466,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         None, delete("/api/competitors/{competitor}/"), (405, 405, 405, 405, 405, 403, 403, 405)
     ),
     ("deal competitor", "read"): Row(
-        get("/deals/{deal}/tender/"), get("/api/deal-competitors/{deal_competitor}/"), SEES
+        get("/deals/{deal}/competition/"), get("/api/deal-competitors/{deal_competitor}/"), SEES
     ),
     ("deal competitor", "create"): Row(
         get("/deals/{deal}/competitors/new/"),
@@ -498,7 +498,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         RELATE,
         effect=gone(DealPartner, "deal_partner"),
     ),
-    ("review", "read"): Row(get("/deals/{deal}/tender/"), get("/api/reviews/{review}/"), SEES),
+    ("review", "read"): Row(get("/deals/{deal}/competition/"), get("/api/reviews/{review}/"), SEES),
     ("review", "create"): Row(
         get("/deals/{deal}/reviews/new/contract/"),
         post("/api/reviews/", lambda w: {"deal": w.deal.pk, "kind": "contract", "outcome": "go"}),

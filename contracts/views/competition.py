@@ -17,22 +17,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from contracts import competition as selectors
 from contracts import permissions as p
 from contracts import services
-from contracts import tender as selectors
-from contracts.models import Competitor, Deal, DealCompetitor, DealPartner, Partner, Review, ReviewCondition
-from contracts.selectors import deal_get_for_user, deal_list
-from contracts.tender_forms import (
+from contracts.competition_forms import (
     DealCompetitorForm,
     DealPartnerForm,
     DirectoryEntryForm,
     LosePageForm,
     ReviewForm,
 )
+from contracts.models import Competitor, Deal, DealCompetitor, DealPartner, Partner, Review, ReviewCondition
+from contracts.selectors import deal_get_for_user, deal_list
 from contracts.views.common import _form_page, _people, _tab_url
 from relationships.selectors import customer_list
 
-TAB = "tender"
+TAB = "competition"
 
 
 def _entry(model: type[Competitor | Partner], data: dict[str, Any], field: str, user: User) -> Any:
@@ -44,7 +44,7 @@ def _entry(model: type[Competitor | Partner], data: dict[str, Any], field: str, 
     existing = model.objects.filter(name__iexact=name).first()
     if existing is not None and not existing.is_archived:
         return existing
-    return services.tender.directory_entry_create(model=model, acting_user=user, name=name)
+    return services.competition.directory_entry_create(model=model, acting_user=user, name=name)
 
 
 @login_required
@@ -191,8 +191,8 @@ def deal_lose(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def tender_tab(request: HttpRequest, deal: Deal) -> dict:
-    return {**selectors.deal_tender(deal), "review_kinds": Review.Kind.choices}
+def competition_tab(request: HttpRequest, deal: Deal) -> dict:
+    return {**selectors.deal_competition(deal), "review_kinds": Review.Kind.choices}
 
 
 # --- Directories --------------------------------------------------------------------
@@ -229,7 +229,7 @@ def directory(request: HttpRequest, what: str) -> HttpResponse:
         entries = entries.filter(is_archived=False)
     return render(
         request,
-        "contracts/tender/directory.html",
+        "contracts/competition/directory.html",
         {
             "what": what,
             "entries": list(entries),
@@ -256,7 +256,7 @@ def directory_entry_edit(request: HttpRequest, what: str, entry_pk: int | None =
 
     def save() -> Competitor | Partner:
         if entry is None:
-            return services.tender.directory_entry_create(
+            return services.competition.directory_entry_create(
                 model=model, acting_user=request.user, **form.cleaned_data
             )
         return services.directory_entry_update(entry=entry, acting_user=request.user, **form.cleaned_data)
@@ -279,7 +279,7 @@ def directory_entry_detail(request: HttpRequest, what: str, entry_pk: int) -> Ht
     )
     return render(
         request,
-        "contracts/tender/directory_entry.html",
+        "contracts/competition/directory_entry.html",
         {
             "what": what,
             "entry": entry,

@@ -20,7 +20,7 @@ from contracts.models import (
     Partner,
     Review,
 )
-from contracts.services.tender import NO_DECISION, LossDetails
+from contracts.services.competition import NO_DECISION, LossDetails
 from core.forms import StyledFormMixin
 
 TEXT = forms.Textarea(attrs={"rows": 2})

@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from contracts import competition as selectors
 from contracts import permissions as p
 from contracts import services
-from contracts import tender as selectors
 from contracts.api.views import ScopedMixin, call_service
 from contracts.models import (
     BuyingRole,
@@ -30,7 +30,7 @@ from contracts.models import (
     ReviewCondition,
     RiskItem,
 )
-from contracts.services.tender import directory_entry_create
+from contracts.services.competition import directory_entry_create
 from core.api import ErrorSerializer
 from core.filtering import StrictBooleanFilter, StrictFilterSet
 from relationships.selectors import customer_list

@@ -71,7 +71,7 @@ def review_list(*, user: User) -> QuerySet[Review]:
     )
 
 
-def deal_tender(deal: Deal) -> dict[str, Any]:
+def deal_competition(deal: Deal) -> dict[str, Any]:
     """The tender tab's records of one deal, in a fixed number of queries."""
     loss = getattr(deal, "loss", None) if deal.state == Deal.State.LOST else None
     return {

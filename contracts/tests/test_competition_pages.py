@@ -57,7 +57,7 @@ def test_the_tender_tab_runs_a_bounded_number_of_queries(
     _fill(deal, size)
 
     with django_assert_max_num_queries(26):
-        response = rep_client.get(reverse("contracts:deal_tab", args=[deal.pk, "tender"]))
+        response = rep_client.get(reverse("contracts:deal_tab", args=[deal.pk, "competition"]))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -96,7 +96,7 @@ def test_mark_lost_on_the_page_needs_winner_and_reason(rep_client, rep):
     assert done.status_code == 302
     assert Deal.objects.get(pk=deal.pk).state == Deal.State.LOST
     assert DealLoss.objects.get(deal=deal).winner == rival
-    tab = rep_client.get(reverse("contracts:deal_tab", args=[deal.pk, "tender"])).content.decode()
+    tab = rep_client.get(reverse("contracts:deal_tab", args=[deal.pk, "competition"])).content.decode()
     assert "deal-loss" in tab
 
 
