@@ -13,8 +13,9 @@ class ContractsConfig(AppConfig):
 
         register_deal_provider(ContractsDealProvider())
 
-        # Gate kinds register on import.
         # Gate kinds register when their module is imported.
+        # Registers the review gate kinds (bid/no-bid go, risks reviewed) with contracts.gates.
+        import contracts.competition  # noqa: F401
         import contracts.coverage_gates  # noqa: F401
         import contracts.negotiation  # noqa: F401
         import contracts.tender  # noqa: F401  (registers the "requirements met" gate on issuing a quote)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from contracts import demo_gates, demo_negotiation, services
+from contracts import demo_competition, demo_gates, demo_negotiation, services
 from contracts.models import (
     ApprovalPolicy,
     ApprovalPolicyStep,
@@ -282,6 +282,7 @@ def load_demo_contracts(*, users: dict[str, User], customers: dict[str, Customer
         deals[number] = existing or _deal(
             users, customers[slug], number, name, users[owner], state, contract_type, lines, template
         )
+    demo_competition.seed(users=users, deals=deals)
     # After the deals: the demo's history was made before managers set their gates.
     demo_gates.seed(users=users)
     return deals
@@ -367,9 +368,13 @@ def _deal(users, customer, number, name, owner, state, contract_type, lines, tem
         services.deal_transition(deal=deal, name="start_bidding", acting_user=owner)
         reason = "Lost on price to a local competitor." if state == S.LOST else "Customer froze the budget."
         if state == S.LOST:
-            deal.lost_to = "Shanghai Pump Works"
-            deal.save(update_fields=["lost_to"])
-            services.deal_transition(deal=deal, name="lose", acting_user=owner, comment=reason)
+            services.deal_transition(
+                deal=deal,
+                name="lose",
+                acting_user=owner,
+                comment=reason,
+                loss=demo_competition.demo_loss(owner),
+            )
         else:
             services.deal_transition(deal=deal, name="cancel", acting_user=manager, comment=reason)
         return deal

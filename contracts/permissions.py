@@ -136,3 +136,21 @@ def can_edit_sales_settings(user: User) -> bool:
 def can_override_gate(user: User, deal: Deal) -> bool:
     """Pass a closed gate once on a deal, with a reason: whoever manages the deal."""
     return user.is_active and can_manage_deal(user, deal)
+
+
+# --- Tender: competitor and partner directories (deal-level records follow the deal) ---
+
+
+def can_view_directories(user: User) -> bool:
+    """The competitor and partner directories are sales knowledge: sales staff and admin."""
+    return user.is_active and user.has_role(Role.SALES_REP, Role.SALES_MANAGER, Role.ADMIN)
+
+
+def can_edit_directory_entry(user: User) -> bool:
+    """Reps add and correct entries as they meet companies in the field."""
+    return can_view_directories(user)
+
+
+def can_curate_directory(user: User) -> bool:
+    """Archiving and merging change what every deal points at: managers and admin."""
+    return user.is_active and user.has_role(Role.SALES_MANAGER, Role.ADMIN)

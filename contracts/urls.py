@@ -137,5 +137,27 @@ urlpatterns = [
         name="scoring_action_add",
     ),
     path("<int:pk>/tender/scoring/competitors/new/", views.competitor_score_add, name="competitor_score_add"),
+    path("directory/<slug:what>/", views.directory, name="directory"),
+    path("directory/<slug:what>/new/", views.directory_entry_edit, name="directory_entry_add"),
+    path(
+        "directory/<slug:what>/<int:entry_pk>/edit/", views.directory_entry_edit, name="directory_entry_edit"
+    ),
+    path("directory/<slug:what>/<int:entry_pk>/", views.directory_entry_detail, name="directory_entry"),
+    path(
+        "directory/<slug:what>/<int:entry_pk>/archive/",
+        views.directory_entry_archive,
+        name="directory_entry_archive",
+    ),
+    path("<int:pk>/lose/", views.deal_lose, name="deal_lose"),
+    path("<int:pk>/competitors/new/", views.deal_competitor_edit, name="deal_competitor_add"),
+    path("<int:pk>/competitors/<int:entry_pk>/", views.deal_competitor_edit, name="deal_competitor_edit"),
+    path("<int:pk>/partners/new/", views.deal_partner_add, name="deal_partner_add"),
+    path("<int:pk>/<slug:what>/<int:entry_pk>/remove/", views.deal_record_remove, name="deal_record_remove"),
+    path("<int:pk>/reviews/new/<slug:kind>/", views.review_add, name="review_add"),
+    path(
+        "<int:pk>/review-conditions/<int:condition_pk>/done/",
+        views.review_condition_done,
+        name="review_condition_done",
+    ),
     path("<int:pk>/<slug:tab>/", views.deal_detail, name="deal_tab"),
 ]

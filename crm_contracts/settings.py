@@ -368,6 +368,7 @@ SPECTACULAR_SETTINGS = {
         # Influence, requirement priority and risk level share high/medium/low: one
         # component, under the name clients already know.
         "InfluenceEnum": "contracts.models.BuyingRole.Influence",
+        "LevelEnum": "contracts.models.Threat",
     },
 }
 

@@ -69,3 +69,15 @@ def report_chart(table: Table) -> dict:
 
 def _number(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def win_loss_chart(rows: list) -> dict:
+    """Won and lost deals against each competitor (dashboards.winloss.Row), stacked."""
+    return {
+        "type": "bar",
+        "labels": [row.label for row in rows],
+        "datasets": [
+            {"label": _("Won"), "data": [row.won for row in rows]},
+            {"label": _("Lost"), "data": [row.lost for row in rows]},
+        ],
+    }

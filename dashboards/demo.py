@@ -80,14 +80,14 @@ NAMES = {
     "pending_approval": "approve",
     "approved": "sign",
 }
+# (reason category, note); a budget loss has no winner ("no decision").
 LOSS_REASONS = [
-    "Lost on price: the competitor came in 12% lower.",
-    "The decision maker preferred the incumbent.",
-    "Technical fit: their integration with the existing MES was judged stronger.",
-    "Budget frozen: no decision this year.",
-    "Timing: the tender closed before our solution was certified.",
+    ("price", "Lost on price: the competitor came in 12% lower."),
+    ("relationship", "The decision maker preferred the incumbent."),
+    ("technical", "Technical fit: their integration with the existing MES was judged stronger."),
+    ("budget", "Budget frozen: no decision this year."),
+    ("timing", "Timing: the tender closed before our solution was certified."),
 ]
-RIVALS = ["Hengtai Systems", "NorthStar Automation"]
 
 
 def load_demo_history(*, users: dict, today=None) -> int:  # noqa: ANN001, C901, PLR0915
@@ -99,8 +99,9 @@ def load_demo_history(*, users: dict, today=None) -> int:  # noqa: ANN001, C901,
 
     from simple_history.utils import bulk_create_with_history
 
+    from contracts.demo_competition import RIVALS, _rival
     from contracts.forecast import forecast_refit
-    from contracts.models import BuyingRole, Deal, DealTransition
+    from contracts.models import BuyingRole, Deal, DealLoss, DealTransition
     from contracts.snapshots import reconstruct_snapshots
     from relationships.models import CoachAssessment, Contact, Customer, Relationship, Stage
 
@@ -203,6 +204,7 @@ def load_demo_history(*, users: dict, today=None) -> int:  # noqa: ANN001, C901,
         if moments[-1][1] >= today:  # still open today: keep the history closed
             continue
         amount = Decimal(rng.choice([80, 120, 260, 400, 650, 900, 1500, 2400])) * 1000
+        loss = rng.choice(LOSS_REASONS)
         topic = rng.choice(
             ["MES upgrade", "Line automation", "Service contract", "Data platform", "Spare parts"]
         )
@@ -218,15 +220,15 @@ def load_demo_history(*, users: dict, today=None) -> int:  # noqa: ANN001, C901,
                 contract_type=rng.choice(["product", "service", "solution"]),
                 amount=amount,
                 expected_close=moments[-1][1],
-                end_reason="" if won else rng.choice(LOSS_REASONS),
-                lost_to="" if won else rng.choice([*RIVALS, ""]),
+                end_reason="" if won else loss[1],
             )
         )
-        plans.append((start, moments, won, dm_named, dm_attitude))
+        plans.append((start, moments, won, dm_named, dm_attitude, loss[0]))
     Deal.objects.bulk_create(deals)  # no history rows: the transition log is the deal's story here
 
-    transitions, roles = [], []
-    for deal, (start, moments, won, dm_named, dm_attitude) in zip(deals, plans, strict=True):
+    rivals = [_rival(name, users["director"]) for name in RIVALS]
+    transitions, roles, losses = [], [], []
+    for deal, (start, moments, won, dm_named, dm_attitude, reason) in zip(deals, plans, strict=True):
         Deal.objects.filter(pk=deal.pk).update(
             created_at=at(start),
             updated_at=at(moments[-1][1]),
@@ -246,6 +248,18 @@ def load_demo_history(*, users: dict, today=None) -> int:  # noqa: ANN001, C901,
             )
             previous = state
         end_day = moments[-1][1]
+        if not won:
+            winner = None if reason == "budget" else rng.choice(rivals)
+            losses.append(
+                DealLoss(
+                    deal=deal,
+                    winner=winner,
+                    reason=reason,
+                    note=deal.end_reason,
+                    by=deal.owner,
+                    at=at(end_day, 16),
+                )
+            )
         end = ("sign", "signed") if won else ("lose", "lost")
         transitions.append(
             DealTransition(
@@ -285,6 +299,7 @@ def load_demo_history(*, users: dict, today=None) -> int:  # noqa: ANN001, C901,
             item._history_date = at(named, 11)
             roles.append(item)
     DealTransition.objects.bulk_create(transitions)
+    DealLoss.objects.bulk_create(losses)
     bulk_create_with_history(roles, BuyingRole, default_user=None)
     bulk_create_with_history(relationships, Relationship)
     bulk_create_with_history(coaches, CoachAssessment)

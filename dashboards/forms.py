@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
@@ -101,3 +103,11 @@ class ReportForm(DashboardFilterForm):
             start=data.get("start"),
             end=data.get("end"),
         )
+
+
+class WinLossForm(DashboardFilterForm):
+    """The dashboard's filters; the period defaults to this year (wins and losses are few a month)."""
+
+    def filters(self) -> selectors.Filters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return replace(super().filters(), period=data.get("period") or selectors.Period.YEAR)

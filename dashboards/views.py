@@ -14,8 +14,8 @@ from accounts.models import Department, User
 from accounts.permissions import can_see_money
 from contracts.models import BuyingRole, Deal
 from core.cache import cached
-from dashboards import charts, exports, reports, search, selectors
-from dashboards.forms import DashboardFilterForm, ReportForm
+from dashboards import charts, exports, reports, search, selectors, winloss
+from dashboards.forms import DashboardFilterForm, ReportForm, WinLossForm
 
 
 def dashboard_context(*, user: User, filters: selectors.Filters) -> dict:
@@ -122,5 +122,51 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "hits": hits,
             "too_short": 0 < len(query) < search.MIN_LENGTH,
             "min": search.MIN_LENGTH,
+        },
+    )
+
+
+@login_required
+def win_loss(request: HttpRequest) -> HttpResponse:
+    """Won and lost deals of the period by competitor, reason, segment and amount band."""
+    form = WinLossForm(request.GET or None, user=request.user, initial={"period": selectors.Period.YEAR})
+    filters = form.filters()
+    start, end = filters.bounds
+    report = winloss.win_loss(
+        selectors.dashboard_deals(user=request.user, filters=filters), start=start, end=end
+    )
+    return render(
+        request,
+        "dashboards/win_loss.html",
+        {
+            "form": form,
+            "report": report,
+            "dimensions": winloss.DIMENSIONS,
+            "chart": charts.win_loss_chart(report.sections["competitor"]),
+        },
+    )
+
+
+@login_required
+def win_loss_deals(request: HttpRequest) -> HttpResponse:
+    """Drill-down: the decided deals behind one figure of the win/loss report."""
+    form = WinLossForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    start, end = filters.bounds
+    dim, value, outcome = (request.GET.get(k, "") for k in ("dim", "value", "outcome"))
+    decided = winloss.decided_deals(
+        selectors.dashboard_deals(user=request.user, filters=filters), start=start, end=end
+    )
+    page = Paginator(winloss.drill(decided, dim=dim, value=value, outcome=outcome), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "dashboards/win_loss_deals.html",
+        {
+            "page": page,
+            "dimension": winloss.DIMENSIONS.get(dim, dim),
+            "label": winloss.drill_label(dim, value),
+            "outcome": outcome,
         },
     )

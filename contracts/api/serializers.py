@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -8,14 +9,17 @@ from contracts.models import (
     ApprovalStep,
     CatalogueItem,
     ChangeRequest,
+    Competitor,
     ContractAttachment,
     ContractTemplate,
     Deal,
     LineItem,
+    LossReason,
     Milestone,
 )
 from contracts.pricing import deal_totals
 from contracts.selectors import TRANSITION_NAMES
+from contracts.services.competition import NO_DECISION, LossDetails
 from core.locking import version_field
 
 
@@ -126,6 +130,33 @@ class DealDetailSerializer(DealSerializer):
 class TransitionRequestSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     expected_state = serializers.ChoiceField(choices=Deal.State.choices, required=False)
+    # `lose` only: who won and why (the comment is the note).
+    winner = serializers.CharField(
+        required=False, help_text='`lose`: the winning competitor\'s id, or "no_decision" when nobody won.'
+    )
+    loss_reason = serializers.ChoiceField(
+        choices=LossReason.choices, required=False, help_text="`lose`: the reason category."
+    )
+
+    def validate_winner(self, value: str) -> Competitor | str:
+        if value == NO_DECISION:
+            return value
+        known = (
+            value.isascii() and value.isdigit() and len(value) < 10
+        )  # beyond any id: not a lookup that overflows
+        competitor = Competitor.objects.filter(pk=int(value)).first() if known else None
+        if competitor is None:
+            raise serializers.ValidationError(_('Give a competitor id or "no_decision".'))
+        return competitor
+
+    def loss(self) -> LossDetails:
+        """The `lose` details as given; the service names what is missing."""
+        winner = self.validated_data.get("winner")
+        return LossDetails(
+            reason=self.validated_data.get("loss_reason", ""),
+            winner=None if winner in (None, NO_DECISION) else winner,
+            no_decision=winner == NO_DECISION,
+        )
 
 
 class LineItemSerializer(serializers.ModelSerializer):

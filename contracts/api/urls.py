@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import buying_roles, deal_parts, gates, negotiation, next_moves, tender, views
+from contracts.api import buying_roles, competition, deal_parts, gates, negotiation, next_moves, tender, views
 from contracts.signing import api as esign
 
 router = SimpleRouter()
@@ -30,6 +30,11 @@ router.register("deal-actions", deal_parts.DealActionViewSet, basename="deal-act
 router.register("gate-rules", gates.GateRuleViewSet, basename="gate-rule")
 
 NEGOTIATION = "deals/<int:deal_id>/negotiation/"
+router.register("competitors", competition.CompetitorViewSet, basename="competitor")
+router.register("deal-competitors", competition.DealCompetitorViewSet, basename="deal-competitor")
+router.register("partners", competition.PartnerViewSet, basename="partner")
+router.register("deal-partners", competition.DealPartnerViewSet, basename="deal-partner")
+router.register("reviews", competition.ReviewViewSet, basename="review")
 
 urlpatterns = [
     path("coverage/<int:deal_id>/", buying_roles.coverage, name="coverage"),

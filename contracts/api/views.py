@@ -11,7 +11,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
@@ -110,6 +116,13 @@ class DealViewSet(
 
     @extend_schema(
         request=s.TransitionRequestSerializer,
+        examples=[
+            OpenApiExample(
+                "Mark lost (lose)",
+                value={"comment": "Their price was 20% lower", "winner": "3", "loss_reason": "price"},
+                request_only=True,
+            )
+        ],
         parameters=[
             OpenApiParameter("name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(TRANSITION_NAMES))
         ],
@@ -127,7 +140,14 @@ class DealViewSet(
         body = s.TransitionRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            services.deal_transition(deal=deal, name=name, acting_user=request.user, **body.validated_data)
+            services.deal_transition(
+                deal=deal,
+                name=name,
+                acting_user=request.user,
+                comment=body.validated_data["comment"],
+                expected_state=body.validated_data.get("expected_state"),
+                loss=body.loss(),
+            )
         except services.DealChanged as error:
             return error_response(str(error), "stale", status.HTTP_409_CONFLICT)
         except services.TransitionRefused as refused:

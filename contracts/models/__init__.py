@@ -11,6 +11,18 @@ from contracts.models.changes import (  # noqa: F401
     ChangeRequest,
     ContractVersion,
 )
+from contracts.models.competition import (  # noqa: F401
+    CHECKLISTS,
+    Competitor,
+    DealCompetitor,
+    DealLoss,
+    DealPartner,
+    LossReason,
+    Partner,
+    Review,
+    ReviewCondition,
+    Threat,
+)
 from contracts.models.deals import (  # noqa: F401
     ContractType,
     Deal,

@@ -115,10 +115,10 @@ class Deal(ConcurrentTransitionMixin, models.Model):
     )
     currency = CurrencyCodeField(_("currency"), default="CNY")
     expected_close = models.DateField(_("expected close"), null=True, blank=True)
-    # The state a disputed deal returns to; the reason a lost or cancelled deal ended.
+    # The state a disputed deal returns to; the reason a lost or cancelled deal ended
+    # (a lost deal's winner and reason category are its DealLoss row, contracts.models.competition).
     state_before_dispute = models.CharField(max_length=30, blank=True, editable=False)
     end_reason = models.TextField(_("reason"), blank=True)
-    lost_to = models.CharField(_("lost to"), max_length=200, blank=True)
 
     # Pricing (定价)
     business_model = models.CharField(

@@ -15,6 +15,21 @@ from contracts.services.common import (  # noqa: F401
     DealChanged,
     TransitionRefused,
 )
+from contracts.services.competition import (  # noqa: F401
+    LossDetails,
+    competitor_create,
+    competitor_merge,
+    deal_competitor_remove,
+    deal_competitor_save,
+    deal_loss_record,
+    deal_partner_remove,
+    deal_partner_save,
+    directory_entry_archive,
+    directory_entry_update,
+    partner_create,
+    review_condition_complete,
+    review_create,
+)
 from contracts.services.deals import (  # noqa: F401
     TEAM_FIELDS,
     deal_create,

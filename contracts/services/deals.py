@@ -24,6 +24,7 @@ from contracts.models import (
 )
 from contracts.services import approvals
 from contracts.services.common import DealChanged, TransitionRefused, _full_save, _require
+from contracts.services.competition import LossDetails, deal_loss_record, loss_refusal
 from contracts.services.delivery import deal_actions_sync
 from contracts.services.documents import risk_check_run
 from contracts.services.pricing import _deal_amount_refresh
@@ -50,6 +51,7 @@ def deal_transition(
     comment: str = "",
     expected_state: str | None = None,
     system: bool = False,
+    loss: LossDetails | None = None,
 ) -> Deal:
     """Take transition `name` on the deal, log it, and run its follow-ups.
 
@@ -57,6 +59,9 @@ def deal_transition(
     save only succeeds while the row still holds the state this deal was
     read in (ConcurrentTransitionMixin), so of two people acting at once
     exactly one wins and the other gets DealChanged.
+
+    `lose` also needs `loss`: the winner (or no decision) and a reason
+    category; the comment is its note.
     """
     from contracts.selectors import transition_refusal
 
@@ -83,6 +88,8 @@ def deal_transition(
     if meta.custom.get("needs_reason"):
         if not comment.strip():
             raise TransitionRefused({"comment": _("Give a reason.")})
+        if name == "lose" and (refusal := loss_refusal(loss)):
+            raise TransitionRefused(refusal)
         method(reason=comment)
     else:
         method()
@@ -90,6 +97,8 @@ def deal_transition(
         deal.save()
     except ConcurrentTransition:
         raise DealChanged from None
+    if name == "lose":
+        deal_loss_record(deal=deal, loss=loss, note=comment, acting_user=acting_user)
     comment = _use_gate_overrides(deal=deal, name=name, comment=comment)
     DealTransition.objects.create(
         deal=deal, name=name, from_state=from_state, to_state=deal.state, by=acting_user, comment=comment

@@ -7,7 +7,7 @@ from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from contracts.models import ApprovalDecision, ApprovalRequest, ApprovalStep, Deal, RiskFlag
 from contracts.selectors import approval_inbox
-from contracts.services import approval_decide, approval_policy_for, deal_transition
+from contracts.services import LossDetails, approval_decide, approval_policy_for, deal_transition
 from contracts.tests.factories import policy_with_steps, ready_deal, version_for
 from core.locking import is_conflict
 
@@ -162,7 +162,13 @@ def test_a_deal_lost_while_waiting_withdraws_its_request_and_a_late_decision_is_
     request = submit(deal, rep)
     step = active_step(request)
 
-    deal_transition(deal=Deal.objects.get(pk=deal.pk), name="lose", acting_user=rep, comment="Budget cut")
+    deal_transition(
+        deal=Deal.objects.get(pk=deal.pk),
+        name="lose",
+        acting_user=rep,
+        comment="Budget cut",
+        loss=LossDetails(reason="budget", no_decision=True),
+    )
 
     assert ApprovalRequest.objects.get(pk=request.pk).status == ApprovalRequest.Status.WITHDRAWN
     assert not approval_inbox(user=manager).exists()

@@ -7,7 +7,7 @@ from django.db import connection, connections
 
 from conftest import missing_service
 from contracts.models import Deal, DealTransition
-from contracts.services import DealChanged, TransitionRefused, deal_transition
+from contracts.services import DealChanged, LossDetails, TransitionRefused, deal_transition
 from contracts.tests.factories import ready_deal
 
 
@@ -24,7 +24,14 @@ def test_two_sessions_transitioning_the_same_deal_exactly_one_succeeds(rep, team
         try:
             mine = Deal.objects.get(pk=deal.pk)  # both read the deal in "lead"
             barrier.wait(timeout=10)
-            deal_transition(deal=mine, name=name, acting_user=user, comment="x", expected_state="lead")
+            deal_transition(
+                deal=mine,
+                name=name,
+                acting_user=user,
+                comment="x",
+                expected_state="lead",
+                loss=LossDetails(reason="price", no_decision=True),
+            )
             outcomes.append("ok")
         except (DealChanged, TransitionRefused):
             outcomes.append("changed")

@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied
 
 from contracts.models import ApprovalRequest, Deal, DealTransition
 from contracts.selectors import TRANSITION_NAMES, transition_options
-from contracts.services import DealChanged, TransitionRefused, deal_transition
+from contracts.services import DealChanged, LossDetails, TransitionRefused, deal_transition
 from contracts.tests.factories import ready_deal
 
 S = Deal.State
+LOSS = LossDetails(reason="price", no_decision=True)  # what `lose` must be told; other transitions ignore it
 PRE = list(Deal.PRE_SIGNING_STATES)
 # transition -> {source: target}; the one table the legal/illegal tests share.
 LEGAL = {
@@ -70,7 +71,9 @@ def test_every_legal_transition_moves_the_deal_and_is_logged(name, source, targe
     )
     deal = ready_deal(source, approval=approval)
 
-    deal_transition(deal=deal, name=name, acting_user=admin_user, comment="because", system=name in SYSTEM)
+    deal_transition(
+        deal=deal, name=name, acting_user=admin_user, comment="because", system=name in SYSTEM, loss=LOSS
+    )
 
     deal = Deal.objects.get(pk=deal.pk)
     assert deal.state == target
@@ -107,11 +110,11 @@ def test_role_may_take_transition_only_per_the_matrix(request, name, source, rol
     deal = ready_deal(source, owner=rep)
 
     if role in MATRIX[name]:
-        deal_transition(deal=deal, name=name, acting_user=user, comment="ok")
+        deal_transition(deal=deal, name=name, acting_user=user, comment="ok", loss=LOSS)
         assert Deal.objects.get(pk=deal.pk).state == LEGAL[name][source]
     else:
         with pytest.raises(TransitionRefused) as refused:
-            deal_transition(deal=deal, name=name, acting_user=user, comment="ok")
+            deal_transition(deal=deal, name=name, acting_user=user, comment="ok", loss=LOSS)
         assert "permission" in refused.value.reasons
 
 
@@ -192,7 +195,9 @@ def test_a_stale_page_gets_the_changed_by_someone_else_error(rep):
 @pytest.mark.django_db
 def test_a_stale_object_cannot_overwrite_a_newer_state(rep):
     stale = ready_deal(S.BIDDING, owner=rep)
-    deal_transition(deal=Deal.objects.get(pk=stale.pk), name="lose", acting_user=rep, comment="Lost on price")
+    deal_transition(
+        deal=Deal.objects.get(pk=stale.pk), name="lose", acting_user=rep, comment="Lost on price", loss=LOSS
+    )
 
     with pytest.raises(DealChanged):
         deal_transition(deal=stale, name="start_negotiation", acting_user=rep)

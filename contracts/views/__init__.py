@@ -8,6 +8,18 @@ from contracts.views.board import deal_board_move  # noqa: F401
 from contracts.views.common import (  # noqa: F401
     FORM_TEMPLATE,
 )
+from contracts.views.competition import (  # noqa: F401
+    deal_competitor_edit,
+    deal_lose,
+    deal_partner_add,
+    deal_record_remove,
+    directory,
+    directory_entry_archive,
+    directory_entry_detail,
+    directory_entry_edit,
+    review_add,
+    review_condition_done,
+)
 from contracts.views.deals import (  # noqa: F401
     TAB_CONTEXT,
     TABS,

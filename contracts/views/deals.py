@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.mail import mails_about
 from contracts import forms, services
 from contracts import permissions as p
+from contracts.competition_forms import LossForm
 from contracts.coverage import coverage_for_deals
 from contracts.documents import signed_version
 from contracts.filters import DealFilter
@@ -46,6 +47,7 @@ from contracts.signing.views import signing_context
 from contracts.snapshots import score_trend, sparkline
 from contracts.tender import concession_values, tender_risks, value_case_of
 from contracts.views.common import _changed, _form_page, _people, _tab_url
+from contracts.views.competition import competition_tab
 from contracts.views.tender import tender_context
 from core.exports import export_response
 from core.pages import pk_url
@@ -61,6 +63,7 @@ TABS = [
     ("risks", "exclamation-triangle"),
     ("tender", "trophy"),
     ("milestones", "flag"),
+    ("competition", "trophy"),
     ("history", "clock-history"),
 ]
 
@@ -265,6 +268,7 @@ TAB_CONTEXT: dict[str, Callable[[HttpRequest, Deal], dict]] = {
     "risks": _risks,
     "tender": tender_context,
     "milestones": _milestones,
+    "competition": competition_tab,
     "history": _history,
 }
 
@@ -280,6 +284,7 @@ def deal_transition_view(request: HttpRequest, pk: int, name: str) -> HttpRespon
             acting_user=request.user,
             comment=request.POST.get("comment", ""),
             expected_state=request.POST.get("expected_state") or None,
+            loss=LossForm(request.POST).loss() if name == "lose" else None,
         )
     except services.DealChanged as error:
         messages.error(request, str(error))

@@ -43,21 +43,28 @@ from contracts.models import (
     ApprovalRequest,
     ApprovalStep,
     BuyingRole,
+    Competitor,
     Concession,
     ContractAttachment,
     ContractDocument,
     Deal,
+    DealCompetitor,
+    DealPartner,
     GateOverride,
     LineItem,
     Milestone,
     NegotiationPlan,
     NextMoveAcceptance,
     NextMoveDismissal,
+    Partner,
     Quote,
     Requirement,
+    Review,
+    ReviewCondition,
     ScoringPlan,
     ValueCase,
 )
+from contracts.services import review_create
 from contracts.tests.factories import (
     BuyingRoleFactory,
     ClauseFactory,
@@ -159,6 +166,9 @@ LIBRARY_ONLY_PAGES = tuple(P(cell, 405) for cell in LIBRARY_EDIT)  # the API rea
 EVERYONE = (OK,) * 8
 NO_MONEY_FOR_LEGAL = (OK, OK, OK, OK, OK, OK, EMPTY, OK)
 SALES_SETTINGS = (403, 403, 403, OK, OK, 403, 403, OK)  # company-wide: any sales manager, admin
+DIRECTORY = (OK, OK, OK, OK, OK, 403, 403, OK)  # competitor/partner directories: sales staff
+CURATE = (403, 403, 403, OK, OK, 403, 403, OK)  # archive or merge a directory entry: managers
+LOSS = {"comment": "Budget cut", "winner": "no_decision", "loss_reason": "budget"}
 
 MATRIX: dict[tuple[str, str], Row] = {
     # --- relationships -------------------------------------------------------------------------
@@ -322,11 +332,12 @@ MATRIX: dict[tuple[str, str], Row] = {
         get("/deals/{deal}/edit/"), patch("/api/deals/{deal}/", lambda w: {"name": "Renamed"}), RELATE
     ),
     ("deal", "transition lose"): Row(
-        post("/deals/{deal}/transitions/lose/", lambda w: {"comment": "Budget cut"}),
-        post("/api/deals/{deal}/transitions/lose/", lambda w: {"comment": "Budget cut"}),
+        post("/deals/{deal}/transitions/lose/", lambda w: LOSS),
+        post("/api/deals/{deal}/transitions/lose/", lambda w: LOSS),
         RELATE,
         effect=refreshed("deal", lambda d: d.state == Deal.State.LOST),
     ),
+    ("deal", "lose form"): Row(get("/deals/{deal}/lose/"), None, RELATE),
     ("deal", "transition cancel"): Row(
         post("/deals/{deal}/transitions/cancel/", lambda w: {"comment": "Duplicate"}),
         post("/api/deals/{deal}/transitions/cancel/", lambda w: {"comment": "Duplicate"}),
@@ -489,6 +500,71 @@ MATRIX: dict[tuple[str, str], Row] = {
         RELATE,
         effect=created(Concession, description="Matrix cut"),
     ),
+    # --- tender: competitors, partners, reviews ------------------------------------------------
+    ("competitor", "read"): Row(
+        get("/deals/directory/competitors/{competitor}/"), get("/api/competitors/{competitor}/"), DIRECTORY
+    ),
+    ("competitor", "create"): Row(
+        get("/deals/directory/competitors/new/"), post("/api/competitors/", lambda w: {"name": "New Rival"}), DIRECTORY
+    ),
+    ("competitor", "update"): Row(
+        None, patch("/api/competitors/{competitor}/", lambda w: {"notes": "Cheap"}), DIRECTORY
+    ),
+    ("competitor", "archive"): Row(
+        post("/deals/directory/competitors/{competitor}/archive/"),
+        post("/api/competitors/{competitor}/archive/"),
+        CURATE,
+        effect=refreshed("competitor", lambda c: c.is_archived),
+    ),
+    ("competitor", "delete"): Row(
+        None, delete("/api/competitors/{competitor}/"), (405, 405, 405, 405, 405, 403, 403, 405)
+    ),
+    ("deal competitor", "read"): Row(
+        get("/deals/{deal}/competition/"), get("/api/deal-competitors/{deal_competitor}/"), SEES
+    ),
+    ("deal competitor", "create"): Row(
+        get("/deals/{deal}/competitors/new/"),
+        post("/api/deal-competitors/", lambda w: {"deal": w.deal.pk, "competitor": w.competitor.pk}),
+        RELATE_NEW,
+    ),
+    ("deal competitor", "update"): Row(
+        get("/deals/{deal}/competitors/{deal_competitor}/"),
+        patch("/api/deal-competitors/{deal_competitor}/", lambda w: {"threat": "high"}),
+        RELATE,
+    ),
+    ("deal competitor", "delete"): Row(
+        post("/deals/{deal}/competitors/{deal_competitor}/remove/"),
+        delete("/api/deal-competitors/{deal_competitor}/"),
+        RELATE,
+        effect=gone(DealCompetitor, "deal_competitor"),
+    ),
+    ("partner", "read"): Row(
+        get("/deals/directory/partners/{partner}/"), get("/api/partners/{partner}/"), DIRECTORY
+    ),
+    ("deal partner", "create"): Row(
+        get("/deals/{deal}/partners/new/"),
+        post("/api/deal-partners/", lambda w: {"deal": w.deal.pk, "partner": w.partner.pk, "role": "integrator"}),
+        RELATE_NEW,
+    ),
+    ("deal partner", "delete"): Row(
+        post("/deals/{deal}/partners/{deal_partner}/remove/"),
+        delete("/api/deal-partners/{deal_partner}/"),
+        RELATE,
+        effect=gone(DealPartner, "deal_partner"),
+    ),
+    ("review", "read"): Row(get("/deals/{deal}/competition/"), get("/api/reviews/{review}/"), SEES),
+    ("review", "create"): Row(
+        get("/deals/{deal}/reviews/new/contract/"),
+        post("/api/reviews/", lambda w: {"deal": w.deal.pk, "kind": "contract", "outcome": "go"}),
+        RELATE_NEW,
+    ),
+    ("review condition", "complete"): Row(
+        post("/deals/{deal}/review-conditions/{review_condition}/done/"),
+        post("/api/reviews/{review}/conditions/{review_condition}/complete/"),
+        RELATE,
+        effect=refreshed("review_condition", lambda c: c.done_at is not None),
+    ),
+    ("win/loss report", "read"): Row(get("/dashboards/win-loss/"), None, EVERYONE),
     # --- money ---------------------------------------------------------------------------------
     ("invoice", "read"): Row(get("/finance/invoices/{invoice}/"), get("/api/invoices/{invoice}/"), MONEY_READ),
     ("invoice", "create"): Row(
@@ -860,6 +936,37 @@ class World:
         return BuyingRoleFactory(
             deal=self.deal, contact=self.contact, role="decision_maker", attitude="opponent"
         )
+
+    @cached_property
+    def competitor(self) -> Competitor:
+        return Competitor.objects.create(name="Matrix Rival", created_by=self.rep)
+
+    @cached_property
+    def deal_competitor(self) -> DealCompetitor:
+        return DealCompetitor.objects.create(deal=self.deal, competitor=self.competitor)
+
+    @cached_property
+    def partner(self) -> Partner:
+        return Partner.objects.create(name="Matrix Partner", created_by=self.rep)
+
+    @cached_property
+    def deal_partner(self) -> DealPartner:
+        return DealPartner.objects.create(deal=self.deal, partner=self.partner, role="integrator")
+
+    @cached_property
+    def review(self) -> Review:
+        return review_create(
+            deal=self.deal,
+            acting_user=self.rep,
+            kind="bid",
+            ambition="entry",
+            outcome="go_with_conditions",
+            conditions=["Confirm the budget"],
+        )
+
+    @cached_property
+    def review_condition(self) -> ReviewCondition:
+        return self.review.conditions.get()
 
     def prepare(self, names: list[str]) -> dict[str, int]:
         return {name: getattr(self, name).pk for name in names}
