@@ -14,7 +14,7 @@ def lost_to_into_losses(apps, schema_editor):
     """Every lost deal gets its loss row; the old free-text "lost to" becomes a
     competitor (one per name, case-insensitive). The reason was never asked for,
     so it is "other", with the deal's end reason as the note."""
-    Deal = apps.get_model("contracts", "0021_playbook_history")
+    Deal = apps.get_model("contracts", "Deal")
     Competitor = apps.get_model("contracts", "Competitor")
     DealLoss = apps.get_model("contracts", "DealLoss")
     DealCompetitor = apps.get_model("contracts", "DealCompetitor")
@@ -36,7 +36,7 @@ def lost_to_into_losses(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0014_gates'),
+        ('contracts', '0021_playbook_history'),
         ('relationships', '0005_name_lengths'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
