@@ -97,6 +97,7 @@ class LadderStep(models.Model):
     plan = models.ForeignKey(NegotiationPlan, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(_("position"))
     size_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("size (% of the price)"),
         max_digits=5,
         decimal_places=2,
