@@ -12,3 +12,4 @@ class ContractsConfig(AppConfig):
         from relationships.ports import register_deal_provider
 
         register_deal_provider(ContractsDealProvider())
+        import contracts.schedule  # noqa: F401 (registers the payment-schedule gate)

@@ -50,6 +50,9 @@ from contracts.models.pricing import (  # noqa: F401
 from contracts.models.roles import (  # noqa: F401
     BuyingRole,
 )
+from contracts.models.schedule import (  # noqa: F401
+    PaymentInstalment,
+)
 from contracts.models.templates import (  # noqa: F401
     Clause,
     ClauseTopic,

@@ -59,3 +59,7 @@ from contracts.services.pricing import (  # noqa: F401
     quote_create,
     terms_snapshot,
 )
+from contracts.services.schedule import (  # noqa: F401
+    payment_schedule_set,
+    schedule_milestones_create,
+)

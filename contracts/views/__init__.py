@@ -62,3 +62,6 @@ from contracts.views.pricing import (  # noqa: F401
     quote_print,
     terms_edit,
 )
+from contracts.views.schedule import (  # noqa: F401
+    schedule_edit,
+)
