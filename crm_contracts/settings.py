@@ -413,6 +413,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "webhook-delivery-sweep": {"task": "integrations.tasks.webhook_delivery_sweep_task", "schedule": 60},
     "webhook-log-prune": {"task": "integrations.tasks.webhook_log_prune_task", "schedule": 24 * 3600},
+    "invoice-alerts": {"task": "finance.tasks.invoice_overdue_alerts_task", "schedule": 60 * 60},
+    "collection-sweep": {"task": "finance.tasks.collection_sweep_task", "schedule": 60 * 60},
 }
 
 # --- Webhooks (docs/integrations.md) ----------------------------------------

@@ -11,3 +11,7 @@ class FinanceConfig(AppConfig):
         from finance.conditions import no_open_receivables
 
         register_close_check(no_open_receivables)
+
+        from finance.receivers import connect
+
+        connect()

@@ -161,6 +161,16 @@ class Invoice(PythonCheckConstraintsMixin, models.Model):
         blank=True,
         related_name="invoices",
     )
+    # The payment-schedule instalment this invoice collects (finance.collection prepares it, once).
+    instalment = models.OneToOneField(
+        "contracts.PaymentInstalment",
+        verbose_name=_("instalment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice",
+        editable=False,
+    )
     credited_invoice = models.ForeignKey(
         "self",
         verbose_name=_("credited invoice"),
