@@ -15,3 +15,8 @@ class FinanceConfig(AppConfig):
         from finance.receivers import connect
 
         connect()
+
+        from contracts.payment_port import register_payment_behaviour
+        from finance.behaviour import payment_behaviour
+
+        register_payment_behaviour(payment_behaviour)

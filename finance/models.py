@@ -486,3 +486,7 @@ class FinalAccounts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal_id}: {self.margin}"
+
+
+# Collection follow-up lives in its own module (this one is past its size); imported here so Django finds it.
+from finance.collection_models import CollectionAction  # noqa: E402, F401

@@ -160,6 +160,7 @@ class RiskFlag(models.Model):
         LOW_PREPAYMENT = "low_prepayment", _("Prepayment below policy")
         INCOMPLETE = "incomplete", _("Blanks left in the contract")
         PAYMENT_CONFLICT = "payment_conflict", _("Contradicting payment terms")
+        LATE_PAYER = "late_payer", _("Long payment terms for a late payer")
 
     class Severity(models.IntegerChoices):
         LOW = 1, _("Low")
