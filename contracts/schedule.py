@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts.gates import GateKind, register_gate
-from contracts.models import Deal, DealTransition, Milestone, PaymentInstalment
+from contracts.models import Deal, Milestone, PaymentInstalment
 from contracts.pricing import HUNDRED, cents, deal_totals
 
 T = PaymentInstalment.Trigger
@@ -94,21 +95,18 @@ class DealDates:
 
     @classmethod
     def of(cls, deal: Deal) -> DealDates:
+        """From the deal's transitions and milestones (prefetched ones when present)."""
         reached: dict[str, date] = {}
-        for to_state, at in (
-            DealTransition.objects.filter(deal=deal).order_by("at").values_list("to_state", "at")
-        ):
-            reached.setdefault(to_state, timezone.localtime(at).date())
-        milestones = list(
-            deal.milestones.exclude(kind=Milestone.Kind.PAYMENT).values("kind", "due_date", "done_date")
-        )
+        for transition in sorted(deal.transitions.all(), key=lambda t: t.at):
+            reached.setdefault(transition.to_state, timezone.localtime(transition.at).date())
+        milestones = [m for m in deal.milestones.all() if m.kind != Milestone.Kind.PAYMENT]
         due: dict[str, date] = {}
         for m in milestones:
-            due[m["kind"]] = max(due.get(m["kind"], m["due_date"]), m["due_date"])
-        delivery = [m for m in milestones if m["kind"] == Milestone.Kind.DELIVERY]
+            due[m.kind] = max(due.get(m.kind, m.due_date), m.due_date)
+        delivery = [m for m in milestones if m.kind == Milestone.Kind.DELIVERY]
         done = None
-        if delivery and all(m["done_date"] for m in delivery):
-            done = max(m["done_date"] for m in delivery)
+        if delivery and all(m.done_date for m in delivery):
+            done = max(m.done_date for m in delivery)
         return cls(reached, deal.delivery_deadline, done, due)
 
 
@@ -181,6 +179,27 @@ def schedule_rows(
         ScheduleRow(i, amount, event_date(i, dates, today), planned_event_date(i, deal, dates, today))
         for i, amount in zip(instalments, amounts, strict=True)
     ]
+
+
+SCHEDULE_PREFETCH = ("instalments", "transitions", "milestones", "line_items")
+
+
+def schedules_of(deals: QuerySet[Deal], *, today: date | None = None) -> dict[int, list[ScheduleRow]]:
+    """Each deal's schedule rows, for many deals in a fixed number of queries."""
+    today = today or timezone.localdate()
+    result = {}
+    for deal in deals.prefetch_related(*SCHEDULE_PREFETCH):
+        instalments = list(deal.instalments.all())
+        if not instalments:
+            continue
+        lines = list(deal.line_items.all())
+        total = deal_totals(deal, lines).gross if lines else deal.amount
+        dates = DealDates.of(deal)
+        result[deal.pk] = [
+            ScheduleRow(i, amount, event_date(i, dates, today), planned_event_date(i, deal, dates, today))
+            for i, amount in zip(instalments, instalment_amounts(instalments, total), strict=True)
+        ]
+    return result
 
 
 def due_instalments(deal: Deal, *, today: date | None = None) -> list[ScheduleRow]:

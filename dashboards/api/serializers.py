@@ -59,6 +59,9 @@ class DashboardSerializer(serializers.Serializer):
     coverage = serializers.DictField(help_text="Relationship coverage heatmap of open deals.")
     concessions = serializers.ListField(child=serializers.DictField(), help_text="Largest concessions.")
     approvals = serializers.DictField(help_text="Approval steps waiting for the caller.")
+    cash_forecast = serializers.DictField(
+        required=False, help_text="The cash-in forecast (as /api/cash-forecast/), for who sees money."
+    )
 
 
 class ReportSerializer(serializers.Serializer):
@@ -70,3 +73,22 @@ class ReportSerializer(serializers.Serializer):
         help_text="One per group: each dimension code → {key, label}, and every measure "
         f"({', '.join(reports.MEASURES)}) as a decimal string or count.",
     )
+
+
+class CashMonthSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="The first day of the month.")
+    scheduled = amount(help_text="Unpaid instalments of signed deals, shifted by each customer's days late.")
+    weighted = amount(help_text="Open deals' value × their state's win probability, at close + payment days.")
+    total = amount()
+
+
+class CashTotalsSerializer(serializers.Serializer):
+    scheduled = amount()
+    weighted = amount()
+    total = amount()
+
+
+class CashForecastSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    months = CashMonthSerializer(many=True)
+    totals = CashTotalsSerializer()

@@ -5,4 +5,5 @@ from dashboards.api import views
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("reports/", views.ReportView.as_view(), name="report"),
+    path("cash-forecast/", views.CashForecastView.as_view(), name="cash-forecast"),
 ]
