@@ -127,7 +127,7 @@ def collection_action_record(
 ) -> CollectionAction:
     """Log a follow-up on an open customer invoice: a note, a promise to pay, a dispute or its resolution."""
     # Locked so two people cannot both raise (or resolve) the same dispute.
-    invoice = Invoice.objects.select_for_update().select_related("deal").get(pk=invoice.pk)
+    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("deal").get(pk=invoice.pk)
     if not can_follow_up_invoice(acting_user, invoice):
         raise PermissionDenied
     if invoice.direction != Direction.RECEIVABLE or invoice.status not in Invoice.OPEN_STATUSES:
