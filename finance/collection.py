@@ -30,7 +30,15 @@ from django.utils.translation import gettext as _
 from contracts.models import Deal, LineItem, PaymentInstalment
 from contracts.pricing import HUNDRED, cents, deal_totals, line_net
 from contracts.schedule import ScheduleRow, due_instalments
-from finance.models import BASE_CURRENCY, CostCategory, CostEntry, Direction, FinancialView, Invoice
+from finance.models import (
+    BASE_CURRENCY,
+    CostCategory,
+    CostEntry,
+    Direction,
+    FinalAccounts,
+    FinancialView,
+    Invoice,
+)
 from finance.services import LineData, invoice_draft_new, to_base
 
 log = logging.getLogger(__name__)
@@ -58,6 +66,8 @@ def contract_net(deal: Deal) -> Decimal:
 def revenue_plan_default(*, deal: Deal) -> list[CostEntry]:
     """Estimate and budget revenue from the contract, for each view that has no revenue yet."""
     if deal.state not in COLLECTING_STATES or not deal.amount and not deal.line_items.exists():
+        return []
+    if FinalAccounts.objects.filter(deal=deal).exists():  # frozen: nothing is planned any more
         return []
     planned = set(
         CostEntry.objects.filter(deal=deal, kind=CostEntry.Kind.REVENUE).values_list("view", flat=True)
