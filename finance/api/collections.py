@@ -15,6 +15,7 @@ from accounts.models import User
 from accounts.permissions import can_see_money
 from core.api import ErrorSerializer
 from core.api import run_service as _run
+from finance.api.serializers import enum_field
 from finance.collection_models import CollectionAction
 from finance.models import Invoice
 from finance.selectors import invoice_list
@@ -39,7 +40,8 @@ class WorklistRowSerializer(serializers.ModelSerializer):
     deal_number = serializers.CharField(source="deal.number", allow_null=True, default=None)
     owner = serializers.IntegerField(source="deal.owner_id", allow_null=True, default=None)
     instalment = serializers.CharField(source="instalment.title", allow_null=True, default=None)
-    bucket = serializers.ChoiceField(choices=Bucket.CHOICES)
+    status = enum_field("FinanceWorklistInvoiceStatus", Invoice.Status.choices, read_only=True)
+    bucket = enum_field("FinanceCollectionBucket", Bucket.CHOICES, read_only=True)
     promise_date = serializers.DateField(allow_null=True)
     promise_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     last_note = serializers.CharField(allow_null=True)
@@ -56,6 +58,7 @@ class WorklistRowSerializer(serializers.ModelSerializer):
 
 class CollectionActionSerializer(serializers.ModelSerializer):
     by = serializers.StringRelatedField()
+    kind = enum_field("FinanceCollectionActionKind", CollectionAction.Kind.choices)
 
     class Meta:
         model = CollectionAction
