@@ -184,10 +184,10 @@ def schedule_rows(
 SCHEDULE_PREFETCH = ("instalments", "transitions", "milestones", "line_items")
 
 
-def schedules_of(deals: QuerySet[Deal], *, today: date | None = None) -> dict[int, list[ScheduleRow]]:
-    """Each deal's schedule rows, for many deals in a fixed number of queries."""
+def schedules_of(deals: QuerySet[Deal], *, today: date | None = None) -> list[tuple[Deal, list[ScheduleRow]]]:
+    """Each deal with a schedule and its rows, for many deals in a fixed number of queries."""
     today = today or timezone.localdate()
-    result = {}
+    result = []
     for deal in deals.prefetch_related(*SCHEDULE_PREFETCH):
         instalments = list(deal.instalments.all())
         if not instalments:
@@ -195,10 +195,11 @@ def schedules_of(deals: QuerySet[Deal], *, today: date | None = None) -> dict[in
         lines = list(deal.line_items.all())
         total = deal_totals(deal, lines).gross if lines else deal.amount
         dates = DealDates.of(deal)
-        result[deal.pk] = [
+        rows = [
             ScheduleRow(i, amount, event_date(i, dates, today), planned_event_date(i, deal, dates, today))
             for i, amount in zip(instalments, instalment_amounts(instalments, total), strict=True)
         ]
+        result.append((deal, rows))
     return result
 
 

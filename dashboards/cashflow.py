@@ -1,13 +1,14 @@
 """The cash-in forecast (回款预测) by month, in base currency (CNY).
 
-Two sources, each shifted by the customer's payment behaviour (the average
-days late learned from their paid invoices, finance.behaviour; a customer
-with no paid invoice is taken as punctual):
+Two sources:
 
 - scheduled: every instalment of a signed deal (contracts.schedule) not yet
   paid. Invoiced: its invoice's open amount (draft: its gross) at the
   invoice's due date. Not invoiced yet: the instalment's amount at its
-  planned due date (event day, happened or planned, + payment days).
+  planned due date (event day, happened or planned, + payment days); each
+  moved by the customer's payment behaviour (the average days late learned
+  from their paid invoices, finance.behaviour, rounded to a day; a customer
+  with no paid invoice is taken as punctual).
 - weighted: each open pre-signing deal's value × the win probability of its
   state (dashboards.selectors.WIN_PROBABILITY, the pipeline forecast's
   weights), expected at its expected close + its payment days.
@@ -23,10 +24,10 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from contracts.models import Deal
+from contracts.models import Deal, PaymentInstalment
 from contracts.pricing import cents
 from contracts.schedule import schedules_of
 from dashboards.selectors import WIN_PROBABILITY, _add_months
@@ -53,22 +54,18 @@ def _rate(deal: Deal) -> Decimal:
 def _scheduled(deals: QuerySet[Deal], today: date) -> list[tuple[Deal, date, Decimal]]:
     """(deal, expected day before lateness, CNY amount) of every unpaid instalment."""
     signed = deals.filter(state__in=[s for s in COLLECTING_STATES if s != Deal.State.CLOSED])
-    by_pk = {
-        deal.pk: deal
-        for deal in signed.select_related(None).only(
-            "pk", "state", "customer_id", "currency", "exchange_rate"
-        )
-    }
-    schedules = schedules_of(signed, today=today)
+    with_schedule = signed.filter(Exists(PaymentInstalment.objects.filter(deal=OuterRef("pk"))))
+    schedules = schedules_of(with_schedule.select_related(None), today=today)
+    if not schedules:
+        return []
     invoices = {
         invoice.instalment_id: invoice
-        for invoice in Invoice.objects.filter(instalment__deal__in=list(schedules)).exclude(
-            status=Invoice.Status.CANCELLED
-        )
+        for invoice in Invoice.objects.filter(
+            instalment__deal__in=[deal for deal, _rows in schedules]
+        ).exclude(status=Invoice.Status.CANCELLED)
     }
     items = []
-    for deal_pk, rows in schedules.items():
-        deal = by_pk[deal_pk]
+    for deal, rows in schedules:
         for row in rows:
             invoice = invoices.get(row.instalment.pk)
             if invoice is None:
@@ -103,14 +100,15 @@ def cash_forecast(deals: QuerySet[Deal], *, today: date | None = None, months: i
     end = _add_months(start, months)
     deals = deals.order_by()
     scheduled, weighted = _scheduled(deals, today), _weighted(deals)
-    late = _lateness({deal.customer_id for deal, _d, _a in [*scheduled, *weighted]}, today)
+    late = _lateness({deal.customer_id for deal, _d, _a in scheduled}, today)
     sums: dict[str, dict[date, Decimal]] = {
         "scheduled": defaultdict(Decimal),
         "weighted": defaultdict(Decimal),
     }
     for source, items in (("scheduled", scheduled), ("weighted", weighted)):
         for deal, day, amount in items:
-            expected = day + late.get(deal.customer_id, timedelta(0))
+            # Lateness is learned from a customer's invoices: it moves what is scheduled, not the pipeline.
+            expected = day + late.get(deal.customer_id, timedelta(0)) if source == "scheduled" else day
             if expected >= end:
                 continue
             month = max(expected.replace(day=1), start)
