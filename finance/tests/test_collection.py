@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Notification
@@ -19,7 +20,7 @@ from finance.alerts import invoice_overdue_alerts
 from finance.collection import deal_collection_update, deals_to_sweep
 from finance.models import CostEntry, Invoice
 from finance.tasks import collection_sweep_task, deal_collection_task
-from finance.tests.factories import issued_invoice
+from finance.tests.factories import draft_invoice, issued_invoice
 
 pytestmark = pytest.mark.django_db
 T = PaymentInstalment.Trigger
@@ -163,3 +164,12 @@ def test_a_paid_or_draft_invoice_does_not_alert(rep, finance):
     invoice = issued_invoice(by=finance, deal=deal, issue_date=date(2026, 11, 1), due_days=1)
     Invoice.objects.filter(pk=invoice.pk).update(status=Invoice.Status.PAID, open_amount=0)
     assert invoice_overdue_alerts(TODAY) == 0
+
+
+def test_the_database_refuses_a_second_invoice_for_one_instalment(rep, finance):
+    deal = scheduled_deal(rep, state=Deal.State.SIGNED)
+    _reach(deal, Deal.State.SIGNED)
+    (first,) = deal_collection_update(deal=deal)
+    second = draft_invoice(by=finance, deal=deal)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Invoice.objects.filter(pk=second.pk).update(instalment=first.instalment)
