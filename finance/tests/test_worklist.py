@@ -146,3 +146,10 @@ def test_the_api_lists_by_bucket_and_logs_with_field_errors(book, rep, django_as
     response = api.post("/api/collection-actions/", body, format="json")
     assert response.status_code == 201
     assert response.data["by"] == str(rep)
+
+
+def test_the_invoice_page_shows_its_follow_ups(client, book, finance):
+    client.force_login(finance)
+    body = client.get(f"/finance/invoices/{book['disputed'].pk}/").content.decode()
+    assert "Short delivery" in body
+    assert "Dispute raised" in body
