@@ -18,6 +18,7 @@ from contracts.models import (
     DealTransition,
     NextMoveAcceptance,
     NextMoveDismissal,
+    PaymentInstalment,
     PlaybookItem,
     RiskPolicy,
     Signer,
@@ -208,4 +209,19 @@ class NextMoveOutcomeAdmin(SimpleHistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001
+        return False
+
+
+@admin.register(PaymentInstalment)
+class PaymentInstalmentAdmin(SimpleHistoryAdmin):
+    """Read here; edited with the account terms (contracts.services.payment_schedule_set)."""
+
+    list_display = ("deal", "position", "title", "kind", "trigger", "percent", "amount", "payment_days")
+    list_filter = ("kind", "trigger")
+    search_fields = ("deal__number", "title")
+
+    def has_add_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ANN001, ARG002
         return False

@@ -13,9 +13,10 @@ class ContractsConfig(AppConfig):
 
         register_deal_provider(ContractsDealProvider())
 
-        # Gate kinds register when their module is imported.
-        # Registers the review gate kinds (bid/no-bid go, risks reviewed) with contracts.gates.
+        # Gate kinds register when their module is imported (coverage, reviews, the
+        # negotiation plan, requirements on issuing a quote, the payment schedule).
         import contracts.competition  # noqa: F401
         import contracts.coverage_gates  # noqa: F401
         import contracts.negotiation  # noqa: F401
+        import contracts.schedule  # noqa: F401 (registers the payment-schedule gate)
         import contracts.tender  # noqa: F401  (registers the "requirements met" gate on issuing a quote)

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from contracts.models import CatalogueItem, ContractVersion, Milestone
+from contracts.schedule import schedule_rows
 
 
 def contract_html(version: ContractVersion, *, language: str | None = None) -> str:
@@ -30,6 +31,7 @@ def contract_html(version: ContractVersion, *, language: str | None = None) -> s
         for line in snapshot.get("lines", [])
     ]
     schedule = deal.milestones.filter(kind=Milestone.Kind.PAYMENT).order_by("due_date")
+    instalments = schedule_rows(deal)
     with translation.override(language or settings.LANGUAGE_CODE):
         return render_to_string(
             "contracts/pdf/contract.html",
@@ -43,6 +45,7 @@ def contract_html(version: ContractVersion, *, language: str | None = None) -> s
                 "currency": snapshot.get("pricing", {}).get("currency") or deal.currency,
                 "totals": {k: Decimal(v) for k, v in snapshot.get("totals", {}).items()},
                 "schedule": schedule,
+                "instalments": instalments,
                 "clauses": version.clauses.order_by("position", "pk"),
                 "printed_at": timezone.localtime(),
                 "value_case": _value_summary(deal, snapshot),

@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import User
+from accounts.permissions import can_see_money
 from contracts.buying_role_forms import BuyingRoleForm
 from contracts.buying_roles import contact_buying_roles, roles_by_contact
 from contracts.coverage import coverage_for_deals
 from contracts.models import Deal
 from contracts.next_moves import next_moves
+from contracts.payment_port import payment_behaviour_of
 from contracts.permissions import can_set_buying_roles, can_work_next_moves
 from contracts.selectors import deal_list
 from relationships.models import Contact, Customer
@@ -34,7 +36,12 @@ class ContractsDealProvider:
     def customer_deals_panel(self, *, user: User, customer: Customer) -> Panel:
         deals = list(customer_deals(user=user, customer=customer))
         coverage = coverage_for_deals([d for d in deals if d.is_open])
-        return Panel("contracts/_customer_deals.html", {"deals": [(d, coverage.get(d.pk)) for d in deals]})
+        # How the customer pays is money: only for who sees money (finance fills the port).
+        payment = payment_behaviour_of(customer.pk) if can_see_money(user) else None
+        return Panel(
+            "contracts/_customer_deals.html",
+            {"deals": [(d, coverage.get(d.pk)) for d in deals], "payment_behaviour": payment},
+        )
 
     def contact_roles_panel(self, *, user: User, contact: Contact) -> Panel:
         # Only the deals the viewer sees: a contact plays roles on other teams' deals too.

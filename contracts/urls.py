@@ -49,6 +49,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.deal_edit, name="deal_edit"),
     path("<int:pk>/team/edit/", views.team_edit, name="team_edit"),
     path("<int:pk>/terms/edit/", views.terms_edit, name="terms_edit"),
+    path("<int:pk>/schedule/edit/", views.schedule_edit, name="schedule_edit"),
     path("<int:pk>/transitions/<slug:name>/", views.deal_transition_view, name="deal_transition"),
     path("<int:pk>/lines/new/", views.line_item_edit, name="line_item_create"),
     path("<int:pk>/lines/<int:line_pk>/", views.line_item_edit, name="line_item_edit"),

@@ -25,6 +25,9 @@ invoice_issued = Signal()
 payment_recorded = Signal()
 # milestone (its due date has passed, first time seen by the alert scan)
 milestone_overdue = Signal()
+# milestone (marked done). Not in ALL: an in-product signal (finance prepares
+# instalment invoices from it), no webhook payload of its own.
+milestone_completed = Signal()
 # deal, version (ContractVersion), document (the signed, frozen ContractDocument)
 contract_signed = Signal()
 

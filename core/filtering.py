@@ -153,6 +153,8 @@ class Pagination(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         paginated = super().get_paginated_response_schema(schema)
-        paginated["properties"]["results"]["maxItems"] = self.page_size
+        # drf-spectacular also calls this with a placeholder object to wrap a list example.
+        if isinstance(paginated["properties"]["results"], dict):
+            paginated["properties"]["results"]["maxItems"] = self.page_size
         paginated["properties"]["count"]["minimum"] = 0
         return paginated

@@ -436,6 +436,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=1, minute=10),
     },
     "forecast-refit": {"task": "contracts.tasks.forecast_refit_task", "schedule": crontab(hour=2, minute=0)},
+    "invoice-alerts": {"task": "finance.tasks.invoice_overdue_alerts_task", "schedule": 60 * 60},
+    "collection-sweep": {"task": "finance.tasks.collection_sweep_task", "schedule": 60 * 60},
 }
 
 # --- Webhooks (docs/integrations.md) ----------------------------------------

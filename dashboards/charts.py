@@ -49,6 +49,17 @@ def dashboard_charts(figures: dict) -> dict:
             "datasets": [{"label": _("Outstanding (%(currency)s)") % {"currency": figures["currency"]},
                           "data": [str(b["amount"]) for b in buckets], "perBar": True}],
         }  # fmt: skip
+    if "cash_forecast" in figures:
+        months = figures["cash_forecast"]["months"]
+        charts["cash"] = {
+            "type": "bar",
+            "stacked": True,
+            "labels": [date_format(row["month"], "YEAR_MONTH_FORMAT") for row in months],
+            "datasets": [
+                {"label": _("Scheduled instalments"), "data": [str(row["scheduled"]) for row in months]},
+                {"label": _("Weighted open deals"), "data": [str(row["weighted"]) for row in months]},
+            ],
+        }
     return charts
 
 

@@ -576,6 +576,9 @@ def dashboard_figures(*, user: User, filters: Filters) -> dict:
     }
     if can_see_money(user):  # receivables are finance's, like the invoices behind them
         figures["receivables"] = receivables_ageing(user=user, deals=deals, as_of=today)
+        from dashboards.cashflow import cash_forecast  # it reads this module's win probabilities
+
+        figures["cash_forecast"] = cash_forecast(deals, today=today)
     return figures
 
 

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from finance.collection_models import CollectionAction
 from finance.models import (
     Allocation,
     CostEntry,
@@ -98,3 +99,10 @@ class ExchangeRateAdmin(SimpleHistoryAdmin):
     list_display = ["date", "currency", "rate", "source"]
     list_filter = ["currency"]
     date_hierarchy = "date"
+
+
+@admin.register(CollectionAction)
+class CollectionActionAdmin(ReadOnlyAdmin):
+    list_display = ("invoice", "kind", "promised_date", "promised_amount", "by", "at")
+    list_filter = ("kind",)
+    search_fields = ("invoice__number", "note")

@@ -16,3 +16,12 @@ class FinanceConfig(AppConfig):
         from finance.estimates import estimate_cost_in_deal_currency
 
         register_estimate_cost(estimate_cost_in_deal_currency)
+
+        from finance.receivers import connect
+
+        connect()
+
+        from contracts.payment_port import register_payment_behaviour
+        from finance.behaviour import payment_behaviour
+
+        register_payment_behaviour(payment_behaviour)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from contracts.models import Deal
 from contracts.pricing import cents
-from finance import services
+from finance import demo_collection, services
 from finance.models import CostEntry, Direction, FinalAccounts, Invoice
 from finance.services import LineData
 from relationships.models import Customer
@@ -113,6 +113,7 @@ def load_demo_finance(
         and not FinalAccounts.objects.filter(deal=closed).exists()
     ):
         services.final_accounts_freeze(deal=closed, acting_user=clerk)
+    demo_collection.seed(deals=deals, users=users)
 
 
 def _exists(demo: DemoInvoice) -> bool:

@@ -161,6 +161,16 @@ class Invoice(PythonCheckConstraintsMixin, models.Model):
         blank=True,
         related_name="invoices",
     )
+    # The payment-schedule instalment this invoice collects (finance.collection prepares it, once).
+    instalment = models.OneToOneField(
+        "contracts.PaymentInstalment",
+        verbose_name=_("instalment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice",
+        editable=False,
+    )
     credited_invoice = models.ForeignKey(
         "self",
         verbose_name=_("credited invoice"),
@@ -476,3 +486,7 @@ class FinalAccounts(models.Model):
 
     def __str__(self) -> str:
         return f"{self.deal_id}: {self.margin}"
+
+
+# Collection follow-up lives in its own module (this one is past its size); imported here so Django finds it.
+from finance.collection_models import CollectionAction  # noqa: E402, F401

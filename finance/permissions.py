@@ -9,8 +9,9 @@ accounts.permissions.can_see_money.
 from __future__ import annotations
 
 from accounts.models import User
+from accounts.permissions import can_see_money
 from accounts.roles import Role
-from finance.models import WriteOff
+from finance.models import Invoice, WriteOff
 
 
 def can_write_money(user: User) -> bool:
@@ -28,3 +29,12 @@ def can_decide_write_off(user: User, write_off: WriteOff) -> bool:
         and write_off.status == WriteOff.Status.REQUESTED
         and write_off.requested_by_id != user.pk
     )
+
+
+def can_follow_up_invoice(user: User, invoice: Invoice) -> bool:
+    """Record a collection action (call, promise, dispute): finance, or whoever works the invoice's deal."""
+    if sees_all_money(user):
+        return True
+    from contracts.permissions import can_work_deal
+
+    return can_see_money(user) and invoice.deal is not None and can_work_deal(user, invoice.deal)

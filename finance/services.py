@@ -156,8 +156,21 @@ def invoice_create(
 ) -> Invoice:
     """A draft invoice with its lines; it gets its number when issued."""
     _require_writer(acting_user)
+    return invoice_draft_new(direction=direction, lines=lines, created_by=acting_user, kind=kind, **fields)
+
+
+def invoice_draft_new(
+    *,
+    direction: str,
+    lines: list[LineData],
+    created_by: User,
+    kind: str = Invoice.Kind.INVOICE,
+    **fields: Any,
+) -> Invoice:
+    """invoice_create without the permission check, for drafts the system prepares
+    (finance.collection); the caller holds the transaction."""
     rate = fields.pop("exchange_rate", None)
-    invoice = Invoice(direction=direction, kind=kind, created_by=acting_user, **fields)
+    invoice = Invoice(direction=direction, kind=kind, created_by=created_by, **fields)
     invoice.series = _series(direction, kind)
     invoice.currency = invoice.currency.upper()
     invoice.exchange_rate = resolve_rate(currency=invoice.currency, rate=rate, day=invoice.issue_date)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from finance import views
+from finance import collection_views, views
 
 app_name = "finance"
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("payables/", views.payables, name="payables"),
     path("payments/", views.payment_list, name="payment_list"),
     path("payments/export/<str:fmt>/", views.payment_export, name="payment_export"),
+    path("collections/", collection_views.collections, name="collections"),
+    path("collections/<int:pk>/action/", collection_views.collection_action, name="collection_action"),
     path("deals/<int:deal_id>/", views.deal_finance, name="deal_finance"),
     path("deals/<int:deal_id>/cost-entries/new/", views.cost_entry_create, name="cost_entry_create"),
     path("deals/<int:deal_id>/final-accounts/", views.final_accounts_freeze, name="final_accounts_freeze"),

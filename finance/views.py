@@ -142,6 +142,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "allocations": invoice.allocations.select_related("payment"),
         "write_offs": invoice.write_offs.select_related("requested_by", "decided_by"),
         "credit_notes": invoice.credit_notes.all(),
+        "collection_actions": invoice.collection_actions.select_related("by"),
         "can_write": can_write_money(request.user),
         "base_currency": BASE_CURRENCY,
     }

@@ -68,6 +68,9 @@ from contracts.models.pricing import (  # noqa: F401
 from contracts.models.roles import (  # noqa: F401
     BuyingRole,
 )
+from contracts.models.schedule import (  # noqa: F401
+    PaymentInstalment,
+)
 from contracts.models.snapshots import (  # noqa: F401
     CoverageSnapshot,
     ForecastModel,

@@ -161,6 +161,7 @@ class RiskFlag(models.Model):
         INCOMPLETE = "incomplete", _("Blanks left in the contract")
         PAYMENT_CONFLICT = "payment_conflict", _("Contradicting payment terms")
         ACCEPTOR_OPPOSED = "acceptor_opposed", _("The acceptor opposes us")
+        LATE_PAYER = "late_payer", _("Long payment terms for a late payer")
 
     class Severity(models.IntegerChoices):
         LOW = 1, _("Low")

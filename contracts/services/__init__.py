@@ -81,6 +81,10 @@ from contracts.services.pricing import (  # noqa: F401
     quote_create,
     terms_snapshot,
 )
+from contracts.services.schedule import (  # noqa: F401
+    payment_schedule_set,
+    schedule_milestones_create,
+)
 from contracts.services.settings import (  # noqa: F401
     approval_policy_save,
     approval_policy_step_delete,

@@ -154,6 +154,10 @@ def _after_transition(*, deal: Deal, name: str, acting_user: User, from_state: s
             status=ApprovalRequest.Status.WITHDRAWN, completed_at=timezone.now()
         )
     deal_actions_sync(deal=deal)
+    if name == "sign":
+        from contracts.services.schedule import schedule_milestones_create
+
+        schedule_milestones_create(deal=deal)
 
 
 def deal_next_number() -> str:

@@ -18,6 +18,7 @@ from contracts.models import (
     RiskItem,
 )
 from contracts.services.common import _full_save, _require
+from core import events
 
 
 def milestone_create(*, deal: Deal, acting_user: User, **fields: Any) -> Milestone:
@@ -38,9 +39,11 @@ def milestone_update(*, milestone: Milestone, acting_user: User, **fields: Any) 
 
 
 def milestone_complete(*, milestone: Milestone, acting_user: User, done_date: Any = None) -> Milestone:
-    return milestone_update(
+    milestone = milestone_update(
         milestone=milestone, acting_user=acting_user, done_date=done_date or timezone.localdate()
     )
+    events.emit(events.milestone_completed, milestone=milestone)
+    return milestone
 
 
 def risk_item_create(*, deal: Deal, acting_user: User, **fields: Any) -> RiskItem:

@@ -27,6 +27,7 @@ from contracts.models import (
     RiskPolicy,
     TemplateClause,
 )
+from contracts.payment_port import payment_behaviour_of
 from contracts.pricing import deal_totals
 from contracts.services.common import _full_save, _next_in_deal, _require
 from contracts.services.pricing import terms_snapshot
@@ -195,6 +196,7 @@ def _flags_for(deal: Deal, clauses: list[ContractClause], policy: RiskPolicy) ->
             % {"days": deal.payment_days, "max": policy.max_payment_days},
             next(iter(by_topic.get(ClauseTopic.PRICE, [])), None),
         )
+    _late_payer_flag(deal, policy, flag, next(iter(by_topic.get(ClauseTopic.PRICE, [])), None))
     _gap_flags(deal, clauses, flag)
     acceptance = by_topic.get(ClauseTopic.ACCEPTANCE, [])
     subjective = [
@@ -235,6 +237,35 @@ def _acceptor_flags(deal: Deal, clause: ContractClause | None, flag: Any) -> Non
             % {"name": name},
             clause,
         )
+
+
+# A customer who pays this many days late on average is a late payer (finance.behaviour).
+LATE_PAYER_DAYS = Decimal("10")
+
+
+def _late_payer_flag(deal: Deal, policy: RiskPolicy, flag: Any, clause: ContractClause | None) -> None:
+    """Payment days plus the customer's usual lateness is when the money really comes:
+    beyond the policy's limit it is a flag, though the terms alone are within it."""
+    behaviour = payment_behaviour_of(deal.customer_id)
+    late = behaviour.average_days_late if behaviour is not None else None
+    if late is None or late < LATE_PAYER_DAYS or deal.payment_days + late <= policy.max_payment_days:
+        return
+    flag(
+        RiskFlag.Rule.LATE_PAYER,
+        RiskFlag.Severity.MEDIUM,
+        _(
+            "%(customer)s pays %(late)s days late on average: payment in %(days)s days means the money "
+            "after about %(total)s days, beyond the policy of %(max)s days."
+        )
+        % {
+            "customer": deal.customer.name,
+            "late": _plain(late),
+            "days": deal.payment_days,
+            "total": _plain(deal.payment_days + late),
+            "max": policy.max_payment_days,
+        },
+        clause,
+    )
 
 
 def _gap_flags(deal: Deal, clauses: list[ContractClause], flag: Any) -> None:

@@ -81,6 +81,9 @@ from contracts.views.pricing import (  # noqa: F401
     quote_print,
     terms_edit,
 )
+from contracts.views.schedule import (  # noqa: F401
+    schedule_edit,
+)
 from contracts.views.settings import (  # noqa: F401
     approval_policy_edit,
     approval_step_delete,

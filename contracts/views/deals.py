@@ -32,6 +32,7 @@ from contracts.negotiation import negotiation_tab
 from contracts.pricing import deal_totals
 from contracts.resources import DealResource
 from contracts.role_risks import buying_role_risks
+from contracts.schedule import schedule_rows
 from contracts.selectors import (
     approval_history,
     attachment_list,
@@ -179,10 +180,12 @@ def _team(request: HttpRequest, deal: Deal) -> dict:
 
 def _terms(request: HttpRequest, deal: Deal) -> dict:
     lines = list(deal.line_items.select_related("catalogue_item"))
+    totals = deal_totals(deal, lines)
     return {
         "lines": lines,
-        "totals": deal_totals(deal, lines),
+        "totals": totals,
         "quotes": list(deal.quotes.select_related("created_by")),
+        "instalments": schedule_rows(deal, total=totals.gross if lines else deal.amount),
     }
 
 

@@ -75,6 +75,7 @@ from contracts.tests.factories import (
     version_for,
 )
 from finance import services as money
+from finance.collection_models import CollectionAction
 from finance.models import Invoice, Payment, WriteOff
 from finance.tests.factories import draft_invoice, issued_invoice, payment_for
 from relationships.models import Contact, Customer, Interaction, OrgUnit, Relationship, Stage
@@ -766,6 +767,22 @@ MATRIX: dict[tuple[str, str], Row] = {
         ),
         MANAGE,
         needs=("veto",),
+    ),
+    # --- collection (issue 20b): the schedule is the deal's terms; follow-ups whoever works the invoice ----
+    ("payment schedule", "update"): Row(get("/deals/{deal}/schedule/edit/"), None, RELATE),
+    ("collections", "read"): Row(
+        get("/finance/collections/"), get("/api/collections/"), (OK, OK, EMPTY, OK, EMPTY, OK, 403, OK),
+        marker=lambda w: w.invoice.number, needs=("invoice",),
+    ),
+    ("collection action", "create"): Row(
+        post("/finance/collections/{invoice}/action/", lambda w: {"kind": "note", "note": "Called"}),
+        post("/api/collection-actions/", lambda w: {"invoice": w.invoice.pk, "kind": "note", "note": "Called"}),
+        (OK, OK, FOREIGN, OK, FOREIGN, OK, P(404, 403), OK),
+        effect=created(CollectionAction, note="Called"),
+    ),
+    ("cash forecast", "read api"): Row(None, get("/api/cash-forecast/"), (OK, OK, OK, OK, OK, OK, 403, OK)),
+    ("dashboard cash forecast", "read page"): Row(
+        get("/dashboards/"), None, NO_MONEY_FOR_LEGAL, marker=lambda w: "chart-cash"
     ),
 }  # fmt: skip
 

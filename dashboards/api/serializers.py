@@ -66,6 +66,9 @@ class DashboardSerializer(serializers.Serializer):
     coverage_movement = serializers.DictField(
         help_text="Deals whose coverage score moved in the last 7 days: `up`, `down`, and per owner."
     )
+    cash_forecast = serializers.DictField(
+        required=False, help_text="The cash-in forecast (as /api/cash-forecast/), for who sees money."
+    )
 
 
 class ReportSerializer(serializers.Serializer):
@@ -133,3 +136,22 @@ class ForecastSerializer(serializers.Serializer):
     deals = ForecastDealSerializer(many=True)
     model = ForecastModelSerializer()
     backtest = BacktestSerializer()
+
+
+class CashMonthSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="The first day of the month.")
+    scheduled = amount(help_text="Unpaid instalments of signed deals, shifted by each customer's days late.")
+    weighted = amount(help_text="Open deals' value × their state's win probability, at close + payment days.")
+    total = amount()
+
+
+class CashTotalsSerializer(serializers.Serializer):
+    scheduled = amount()
+    weighted = amount()
+    total = amount()
+
+
+class CashForecastSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    months = CashMonthSerializer(many=True)
+    totals = CashTotalsSerializer()

@@ -9,17 +9,25 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import can_see_money
+from core.api import ErrorSerializer
 from dashboards import reports, selectors
-from dashboards.api.serializers import DashboardSerializer, ForecastSerializer, ReportSerializer
+from dashboards.api.serializers import (
+    CashForecastSerializer,
+    DashboardSerializer,
+    ForecastSerializer,
+    ReportSerializer,
+)
+from dashboards.cashflow import cash_forecast
 from dashboards.forms import DashboardFilterForm, ReportForm
 from dashboards.views import dashboard_context
 
@@ -172,3 +180,44 @@ def _bounded_int(request: Request, name: str, default: int, low: int, high: int)
             {name: [gettext("Must be between %(low)s and %(high)s.") % {"low": low, "high": high}]}
         )
     return value
+
+
+CASH_EXAMPLE = {
+    "currency": "CNY",
+    "months": [
+        {"month": "2026-11-01", "scheduled": "0.00", "weighted": "0.00", "total": "0.00"},
+        {"month": "2026-12-01", "scheduled": "164100.00", "weighted": "0.00", "total": "164100.00"},
+        {"month": "2027-01-01", "scheduled": "0.00", "weighted": "6000.00", "total": "6000.00"},
+    ],
+    "totals": {"scheduled": "164100.00", "weighted": "6000.00", "total": "170100.00"},
+}
+
+
+class CashForecastView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            *FILTERS[1:],
+            OpenApiParameter("months", OpenApiTypes.INT, description="Months from this one on: 1 to 24 (6)."),
+        ],
+        responses={200: CashForecastSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        examples=[
+            OpenApiExample("Three months", value=CASH_EXAMPLE, response_only=True, status_codes=["200"])
+        ],
+        summary="Cash-in forecast by month",
+        description="Scheduled instalments of signed deals (invoiced: the open amount at the invoice's due "
+        "date) shifted by each customer's average days late, plus open deals weighted by their state's win "
+        "probability at expected close + payment days. In base currency; for users who see money (403 "
+        "otherwise), scoped and filtered like the dashboard.",
+    )
+    def get(self, request: Request) -> Response:
+        if not can_see_money(request.user):
+            raise PermissionDenied
+        form = DashboardFilterForm(request.query_params or None, user=request.user)
+        _form_errors(form)
+        months = request.query_params.get("months", "6")
+        if not months.isdigit() or not 1 <= int(months) <= 24:
+            raise ValidationError({"months": [_("A whole number of months from 1 to 24.")]})
+        deals = selectors.dashboard_deals(user=request.user, filters=form.filters())
+        return Response(jsonable(cash_forecast(deals, months=int(months))))

@@ -38,6 +38,10 @@
     var valueAxis = horizontal ? "x" : "y";
     var scales = {};
     scales[valueAxis] = { beginAtZero: true, ticks: { callback: function (v) { return number.format(v); } } };
+    if (spec.stacked) {
+      scales[valueAxis].stacked = true;
+      scales[horizontal ? "y" : "x"] = { stacked: true };
+    }
     new Chart(canvas, {
       type: spec.type || "bar",
       data: { labels: spec.labels, datasets: spec.datasets.map(dataset) },
