@@ -37,8 +37,15 @@ def dashboard_charts(figures: dict) -> dict:
             "type": "bar",
             "labels": [b["bin"] for b in bins],
             "datasets": [
-                {"label": _("Predicted win rate"), "data": [str(b["predicted"]) for b in bins]},
-                {"label": _("Observed win rate"), "data": [str(b["observed"]) for b in bins]},
+                # In percent: the axis labels are whole numbers.
+                {
+                    "label": _("Predicted win rate (%)"),
+                    "data": [str(round(b["predicted"] * 100)) for b in bins],
+                },
+                {
+                    "label": _("Observed win rate (%)"),
+                    "data": [str(round(b["observed"] * 100)) for b in bins],
+                },
             ],
         }
     if "receivables" in figures:  # only for who sees money
