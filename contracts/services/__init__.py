@@ -1,5 +1,13 @@
 """Every write in the contracts app (services), one module per sub-domain; all importable from here."""
 
+from contracts.services.account_plans import (  # noqa: F401, E402
+    account_plan_initiative_create,
+    account_plan_initiative_delete,
+    account_plan_initiative_to_lead,
+    account_plan_initiative_update,
+    account_plan_replace,
+    account_plan_update,
+)
 from contracts.services.approvals import (  # noqa: F401
     DEFAULT_CHAIN,
     approval_decide,
