@@ -1,13 +1,5 @@
 """Every write in the contracts app (services), one module per sub-domain; all importable from here."""
 
-from contracts.services.account_plans import (  # noqa: F401, E402
-    account_plan_initiative_create,
-    account_plan_initiative_delete,
-    account_plan_initiative_to_lead,
-    account_plan_initiative_update,
-    account_plan_replace,
-    account_plan_update,
-)
 from contracts.services.approvals import (  # noqa: F401
     DEFAULT_CHAIN,
     approval_decide,
@@ -70,4 +62,15 @@ from contracts.services.pricing import (  # noqa: F401
     quote_accept,
     quote_create,
     terms_snapshot,
+)
+
+# isort: split
+# Last: account plans build on deal_create, and the deal services import one another in this order.
+from contracts.services.account_plans import (  # noqa: F401
+    account_plan_initiative_create,
+    account_plan_initiative_delete,
+    account_plan_initiative_to_lead,
+    account_plan_initiative_update,
+    account_plan_replace,
+    account_plan_update,
 )
