@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import buying_roles, next_moves, views
+from contracts.api import account_plans, buying_roles, next_moves, views
 from contracts.signing import api as esign
 
 router = SimpleRouter()
@@ -28,6 +28,12 @@ urlpatterns = [
         "deals/<int:deal_id>/next-moves/<str:key>/dismiss/",
         next_moves.next_move_dismiss,
         name="next-move-dismiss",
+    ),
+    path("customers/<int:customer_id>/account-plan/", account_plans.account_plan, name="account-plan"),
+    path(
+        "customers/<int:customer_id>/account-plan/initiatives/<int:initiative_id>/lead/",
+        account_plans.account_plan_initiative_lead,
+        name="account-plan-initiative-lead",
     ),
     *router.urls,
 ]
