@@ -22,14 +22,14 @@ from core.currencies import CurrencyField
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 
 
-class OwnerSerializer(serializers.Serializer):
+class AccountPlanOwnerSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(
         choices=AccountPlanOwner.Scope.choices, help_text="A layer or a relationship type."
     )
     user = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
 
 
-class InitiativeSerializer(serializers.Serializer):
+class AccountPlanInitiativeSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False, help_text="Give it to keep and update an initiative.")
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -49,8 +49,8 @@ class AccountPlanInputSerializer(serializers.Serializer):
     category_note = serializers.CharField(required=False, allow_blank=True, default="")
     entry_point = serializers.CharField(required=False, allow_blank=True, default="")
     strategy = serializers.CharField(required=False, allow_blank=True, default="")
-    owners = OwnerSerializer(many=True, required=False, default=list)
-    initiatives = InitiativeSerializer(many=True, required=False, default=list)
+    owners = AccountPlanOwnerSerializer(many=True, required=False, default=list)
+    initiatives = AccountPlanInitiativeSerializer(many=True, required=False, default=list)
 
     def validate_owners(self, owners: list[dict]) -> list[dict]:
         scopes = [o["scope"] for o in owners]
@@ -59,14 +59,14 @@ class AccountPlanInputSerializer(serializers.Serializer):
         return owners
 
 
-class MatrixDealSerializer(serializers.Serializer):
+class AccountPlanMatrixDealSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     number = serializers.CharField()
     name = serializers.CharField()
     state = serializers.CharField()
 
 
-class MatrixRowSerializer(serializers.Serializer):
+class AccountPlanMatrixRowSerializer(serializers.Serializer):
     contact_id = serializers.IntegerField(source="contact.pk")
     name = serializers.CharField(source="contact.name")
     layer = serializers.CharField(source="contact.layer")
@@ -81,17 +81,17 @@ class MatrixRowSerializer(serializers.Serializer):
         return [[role.role for role in cell] for cell in row.cells]
 
 
-class HealthPointSerializer(serializers.Serializer):
+class AccountPlanHealthPointSerializer(serializers.Serializer):
     month_end = serializers.DateField()
     average_stage = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
 
 
-class MatrixSerializer(serializers.Serializer):
-    deals = MatrixDealSerializer(many=True)
-    rows = MatrixRowSerializer(many=True)
+class AccountPlanMatrixSerializer(serializers.Serializer):
+    deals = AccountPlanMatrixDealSerializer(many=True)
+    rows = AccountPlanMatrixRowSerializer(many=True)
 
 
-class FiguresSerializer(serializers.Serializer):
+class AccountPlanFiguresSerializer(serializers.Serializer):
     signed_value_cny = serializers.DecimalField(
         max_digits=16,
         decimal_places=2,
@@ -102,10 +102,10 @@ class FiguresSerializer(serializers.Serializer):
     share_of_wallet = serializers.DecimalField(
         max_digits=7, decimal_places=1, allow_null=True, help_text="Percent, half-up to one decimal."
     )
-    health = HealthPointSerializer(many=True)
+    health = AccountPlanHealthPointSerializer(many=True)
     health_now = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
     cooling_contacts = serializers.ListField(child=serializers.IntegerField())
-    matrix = MatrixSerializer()
+    matrix = AccountPlanMatrixSerializer()
 
 
 class AccountPlanSerializer(serializers.Serializer):
@@ -116,10 +116,10 @@ class AccountPlanSerializer(serializers.Serializer):
     category_note = serializers.CharField()
     entry_point = serializers.CharField()
     strategy = serializers.CharField()
-    owners = OwnerSerializer(many=True)
-    initiatives = InitiativeSerializer(many=True)
+    owners = AccountPlanOwnerSerializer(many=True)
+    initiatives = AccountPlanInitiativeSerializer(many=True)
     can_edit = serializers.BooleanField()
-    figures = FiguresSerializer()
+    figures = AccountPlanFiguresSerializer()
 
 
 def plan_data(f: AccountPlanFigures) -> dict:
@@ -244,7 +244,7 @@ def account_plan(request: Request, customer_id: int) -> Response:
     return Response(plan_data(account_plan_figures(customer=customer, user=request.user)))
 
 
-class LeadSerializer(serializers.Serializer):
+class AccountPlanLeadSerializer(serializers.Serializer):
     initiative = serializers.IntegerField(source="account_plan_initiative.pk")
     deal = serializers.IntegerField(source="pk")
     number = serializers.CharField()
@@ -254,7 +254,7 @@ class LeadSerializer(serializers.Serializer):
 @extend_schema(
     request=None,
     responses={
-        201: LeadSerializer,
+        201: AccountPlanLeadSerializer,
         400: OpenApiResponse(description="The initiative is already a lead."),
         403: READ_ONLY,
         404: OUTSIDE,
@@ -275,4 +275,4 @@ def account_plan_initiative_lead(request: Request, customer_id: int, initiative_
     deal = run_service(
         lambda: services.account_plan_initiative_to_lead(initiative=initiative, acting_user=request.user)
     )
-    return Response(LeadSerializer(deal).data, status=status.HTTP_201_CREATED)
+    return Response(AccountPlanLeadSerializer(deal).data, status=status.HTTP_201_CREATED)

@@ -39,6 +39,8 @@ from accounts.models import Notification
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from contracts.models import (
+    AccountPlan,
+    AccountPlanInitiative,
     ApprovalDecision,
     ApprovalRequest,
     ApprovalStep,
@@ -150,6 +152,7 @@ LIBRARY_EDIT = (403, 403, 403, 403, 403, 403, OK, OK)
 LIBRARY_ONLY_PAGES = tuple(P(cell, 405) for cell in LIBRARY_EDIT)  # the API reads the library only
 EVERYONE = (OK,) * 8
 NO_MONEY_FOR_LEGAL = (OK, OK, OK, OK, OK, OK, EMPTY, OK)
+PLAN_EDIT = (OK, 403, 404, OK, 404, 403, 403, OK)  # the customer's owner, their managers, admin
 
 MATRIX: dict[tuple[str, str], Row] = {
     # --- relationships -------------------------------------------------------------------------
@@ -556,6 +559,22 @@ MATRIX: dict[tuple[str, str], Row] = {
         RELATE,
         effect=created(NextMoveDismissal, gap_key="role_missing.decision_maker.."),
     ),
+    # Account plan: whoever sees the customer reads it; its owner, their managers and admin edit it.
+    ("account plan", "read"): Row(
+        get("/deals/accounts/{customer}/plan/"), get("/api/customers/{customer}/account-plan/"), SEES
+    ),
+    ("account plan", "update"): Row(
+        get("/deals/accounts/{customer}/plan/edit/"),
+        Call("put", "/api/customers/{customer}/account-plan/", lambda w: {"strategy": "Matrix strategy"}),
+        PLAN_EDIT,
+        effect=created(AccountPlan, strategy="Matrix strategy"),
+    ),
+    ("account plan initiative", "to lead"): Row(
+        post("/deals/accounts/{customer}/plan/initiatives/{initiative}/lead/"),
+        post("/api/customers/{customer}/account-plan/initiatives/{initiative}/lead/"),
+        PLAN_EDIT,
+        effect=refreshed("initiative", lambda i: i.deal_id is not None),
+    ),
 }  # fmt: skip
 
 
@@ -681,6 +700,11 @@ class World:
     @cached_property
     def notification(self) -> Notification:
         return Notification.objects.create(user=self.rep, title="Matrix notice", url="/")
+
+    @cached_property
+    def initiative(self) -> AccountPlanInitiative:
+        plan = AccountPlan.objects.create(customer=self.customer)
+        return AccountPlanInitiative.objects.create(plan=plan, title="Matrix initiative")
 
     def prepare(self, names: list[str]) -> dict[str, int]:
         return {name: getattr(self, name).pk for name in names}
