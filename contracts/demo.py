@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from contracts import services
+from contracts import demo_account_plans, services
 from contracts.models import (
     ApprovalPolicy,
     ApprovalPolicyStep,
@@ -282,6 +282,7 @@ def load_demo_contracts(*, users: dict[str, User], customers: dict[str, Customer
         deals[number] = existing or _deal(
             users, customers[slug], number, name, users[owner], state, contract_type, lines, template
         )
+    demo_account_plans.seed(users=users, customers=customers)
     return deals
 
 

@@ -333,3 +333,20 @@ def test_finance_reads_but_does_not_edit_and_another_team_gets_404(client, rep, 
     assert client.get(reverse("contracts:account_plan_edit", args=[customer.pk])).status_code == 403
     client.force_login(outsider)
     assert client.get(reverse("contracts:account_plan", args=[customer.pk])).status_code == 404
+
+
+def test_demo_gives_the_grid_customer_a_plan_with_one_initiative_turned_into_a_lead():
+    from accounts.demo import load_demo_accounts
+    from contracts.demo import load_demo_contracts
+    from relationships.demo import load_demo_relationships
+
+    for _run in range(2):  # idempotent
+        users = load_demo_accounts()
+        customers = load_demo_relationships(users=users)
+        load_demo_contracts(users=users, customers=customers)
+
+    plan = AccountPlan.objects.get()
+    assert plan.customer == customers["grid"]
+    assert plan.estimated_annual_spend > 0 and plan.owners.count() >= 3
+    assert [i.deal is not None for i in plan.initiatives.all()] == [True, False]
+    assert plan.initiatives.first().deal.customer == plan.customer
