@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
@@ -55,7 +56,7 @@ class AccountPlanInputSerializer(serializers.Serializer):
     def validate_owners(self, owners: list[dict]) -> list[dict]:
         scopes = [o["scope"] for o in owners]
         if len(scopes) != len(set(scopes)):
-            raise serializers.ValidationError("Name each scope once.")
+            raise serializers.ValidationError(_("Name each scope once."))
         return owners
 
 
