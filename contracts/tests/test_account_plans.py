@@ -351,3 +351,14 @@ def test_demo_gives_the_grid_customer_a_plan_with_one_initiative_turned_into_a_l
     assert plan.owners.count() >= 3
     assert [i.deal is not None for i in plan.initiatives.all()] == [True, False]
     assert plan.initiatives.first().deal.customer == plan.customer
+
+
+def test_plan_pages_carry_no_inline_script_or_style(client, rep):
+    import re
+
+    customer = _world(rep, 2)
+    client.force_login(rep)
+    for name in ("contracts:account_plan", "contracts:account_plan_print", "contracts:account_plan_edit"):
+        page = client.get(reverse(name, args=[customer.pk])).content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", page), name
+        assert " style=" not in page, name
