@@ -79,7 +79,8 @@ class AccountPlanFigures:
     customer: Customer
     plan: AccountPlan  # unsaved when the customer has none yet
     deals: list[Deal]
-    matrix: list[MatrixRow]
+    matrix: list[MatrixRow]  # key people and whoever holds a role on a shown deal
+    other_contacts: int
     layer_holders: dict[str, tuple[User, int] | None]  # layer → our strongest relationship there
     owners: dict[str, User]  # scope → the owner named in the plan
     health: list[tuple[date, Decimal | None]]  # (month end, average best stage of key people)
@@ -187,11 +188,14 @@ def account_plan_figures(*, customer: Customer, user: User, today: date | None =
     cooling_before = timezone.now() - timedelta(days=COOLING_DAYS)
     matrix = []
     for contact in sorted(contacts, key=lambda c: (Layer.values.index(c.layer) * -1, c.name)):
+        cells = [roles.get((contact.pk, d.pk), []) for d in deals]
+        if contact.pk not in key_ids and not any(cells):
+            continue  # the account's people who play no part: the org chart has them
         stage, last = best.get(contact.pk, 0), last_contact.get(contact.pk)
         matrix.append(
             MatrixRow(
                 contact=contact,
-                cells=[roles.get((contact.pk, d.pk), []) for d in deals],
+                cells=cells,
                 stage=stage,
                 key=contact.pk in key_ids,
                 cooling=contact.pk in key_ids
@@ -205,6 +209,7 @@ def account_plan_figures(*, customer: Customer, user: User, today: date | None =
         plan=plan,
         deals=deals,
         matrix=matrix,
+        other_contacts=len(contacts) - len(matrix),
         layer_holders=holders,
         owners={o.scope: o.user for o in plan.owners.select_related("user")} if plan.pk else {},
         health=_health(customer, key_ids, today),

@@ -97,6 +97,7 @@ def test_matrix_puts_each_contacts_roles_under_each_deal(rep, outsider):
     boss = ContactFactory(customer=customer, name="Boss", layer=Layer.DECISION)
     buyer = ContactFactory(customer=customer, name="Buyer", layer=Layer.OPERATIONAL)
     ContactFactory(customer=customer, name="Gone", is_active=False)
+    ContactFactory(customer=customer, name="Bystander", layer=Layer.OPERATIONAL)  # no role, not key
     first = DealFactory(owner=rep, customer=customer)
     second = DealFactory(owner=rep, customer=customer)
     old = DealFactory(owner=rep, customer=customer)
@@ -111,6 +112,7 @@ def test_matrix_puts_each_contacts_roles_under_each_deal(rep, outsider):
 
     assert [d.pk for d in f.deals] == [second.pk, first.pk]  # newest first, the old lost one left out
     assert [row.contact.name for row in f.matrix] == ["Boss", "Buyer"]  # decision layer first
+    assert f.other_contacts == 1
     cells = {row.contact.name: [[r.role for r in cell] for cell in row.cells] for row in f.matrix}
     assert cells == {"Boss": [[], ["decision_maker"]], "Buyer": [["purchaser", "user"], []]}
     assert all(row.key for row in f.matrix)  # the decision layer, and a role on an open deal
