@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import DecimalField, ExpressionWrapper, F, Max, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -104,8 +105,6 @@ class AccountPlanFigures:
 
 def account_plan_customer(*, user: User, customer_id: int, for_write: bool = False) -> Customer:
     """The customer whose plan `user` opens: 404 outside what they see, 403 to read-only viewers writing."""
-    from django.core.exceptions import PermissionDenied
-
     customer = get_object_or_404(
         Customer.objects.visible_to(user).select_related("owner__department"), pk=customer_id
     )

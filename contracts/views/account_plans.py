@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.selectors import assignable_users
 from contracts import services
 from contracts.account_plan_forms import AccountPlanForm, InitiativeForm
-from contracts.account_plans import account_plan_customer, account_plan_figures
+from contracts.account_plans import AccountPlanFigures, account_plan_customer, account_plan_figures
 from contracts.models import AccountPlan, AccountPlanInitiative
 from contracts.views.common import _form_page
 from relationships.models import Customer
@@ -28,7 +28,7 @@ def _url(customer: Customer) -> str:
     return reverse("contracts:account_plan", args=[customer.pk])
 
 
-def health_chart(figures) -> dict:  # noqa: ANN001
+def health_chart(figures: AccountPlanFigures) -> dict:
     return {
         "labels": [day.isoformat() for day, _value in figures.health],
         "label": str(_("Average best stage of key people")),
