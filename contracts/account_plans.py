@@ -82,7 +82,7 @@ class AccountPlanFigures:
     deals: list[Deal]
     matrix: list[MatrixRow]  # key people and whoever holds a role on a shown deal
     other_contacts: int
-    layer_holders: dict[str, tuple[User, int] | None]  # layer → our strongest relationship there
+    layer_holders: dict[str, tuple[User, int] | None]  # layer or type → our strongest relationship
     owners: dict[str, User]  # scope → the owner named in the plan
     health: list[tuple[date, Decimal | None]]  # (month end, average best stage of key people)
     health_now: Decimal | None
@@ -96,7 +96,7 @@ class AccountPlanFigures:
 
     @property
     def owner_rows(self) -> list[tuple[str, str, User | None, tuple[User, int] | None]]:
-        """(scope, label, owner named in the plan, our strongest relationship there — layers only)."""
+        """(scope, label, owner named in the plan, our strongest relationship of that layer or type)."""
         return [
             (scope, label, self.owners.get(scope), self.layer_holders.get(scope))
             for scope, label in AccountPlanOwner.Scope.choices
@@ -171,13 +171,13 @@ def account_plan_figures(*, customer: Customer, user: User, today: date | None =
     ) | {c.pk for c in contacts if c.layer == Layer.DECISION}
     key_ids &= {c.pk for c in contacts}
     best: dict[int, int] = {}
-    holders: dict[str, tuple[User, int] | None] = dict.fromkeys(Layer.values)
+    holders: dict[str, tuple[User, int] | None] = dict.fromkeys(AccountPlanOwner.Scope.values)
     layer_of = {c.pk: c.layer for c in contacts}
     for rel in Relationship.objects.filter(contact__in=contacts).select_related("user").order_by("pk"):
         best[rel.contact_id] = max(rel.stage, best.get(rel.contact_id, 0))
-        layer = layer_of[rel.contact_id]
-        if holders[layer] is None or rel.stage > holders[layer][1]:
-            holders[layer] = (rel.user, rel.stage)
+        for scope in (layer_of[rel.contact_id], rel.type):
+            if holders[scope] is None or rel.stage > holders[scope][1]:
+                holders[scope] = (rel.user, rel.stage)
     last_contact = dict(
         Interaction.contacts.through.objects.filter(contact__in=contacts)
         .values("contact_id")

@@ -92,6 +92,12 @@ class AccountPlanMatrixSerializer(serializers.Serializer):
     rows = AccountPlanMatrixRowSerializer(many=True)
 
 
+class AccountPlanStrongestSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=AccountPlanOwner.Scope.choices)
+    user = serializers.IntegerField(allow_null=True, help_text="Our person; null: nobody has a relationship.")
+    stage = serializers.IntegerField(allow_null=True)
+
+
 class AccountPlanFiguresSerializer(serializers.Serializer):
     signed_value_cny = serializers.DecimalField(
         max_digits=16,
@@ -106,6 +112,9 @@ class AccountPlanFiguresSerializer(serializers.Serializer):
     health = AccountPlanHealthPointSerializer(many=True)
     health_now = serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True)
     cooling_contacts = serializers.ListField(child=serializers.IntegerField())
+    strongest = AccountPlanStrongestSerializer(
+        many=True, help_text="Per layer and relationship type: our strongest relationship there today."
+    )
     matrix = AccountPlanMatrixSerializer()
 
 
@@ -144,6 +153,10 @@ def plan_data(f: AccountPlanFigures) -> dict:
                 "health": [{"month_end": day, "average_stage": value} for day, value in f.health],
                 "health_now": f.health_now,
                 "cooling_contacts": [row.contact.pk for row in f.cooling],
+                "strongest": [
+                    {"scope": scope, "user": held[0].pk if held else None, "stage": held[1] if held else None}
+                    for scope, held in f.layer_holders.items()
+                ],
                 "matrix": {"deals": f.deals, "rows": f.matrix},
             },
         }
@@ -173,6 +186,8 @@ PLAN_EXAMPLE = OpenApiExample(
             "health": [{"month_end": "2026-11-30", "average_stage": "2.50"}],
             "health_now": "2.67",
             "cooling_contacts": [42],
+            "strongest": [{"scope": "decision", "user": 7, "stage": 3}, {"scope": "general", "user": None,
+                                                                        "stage": None}],
             "matrix": {
                 "deals": [{"id": 41, "number": "D-2026-0041", "name": "Plant 2 packaging line", "state": "lead"}],
                 "rows": [{"contact_id": 42, "name": "Li Na", "layer": "decision", "stage": 3, "key": True,

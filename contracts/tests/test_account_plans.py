@@ -161,14 +161,18 @@ def test_a_key_person_without_recent_contact_is_cooling(rep):
     assert [row.contact.name for row in f.cooling] == ["Boss"]
 
 
-def test_layer_holders_name_our_strongest_relationship(rep, teammate):
+def test_holders_name_our_strongest_relationship_per_layer_and_type(rep, teammate):
     customer = CustomerFactory(owner=rep)
     boss = ContactFactory(customer=customer, layer=Layer.DECISION)
     RelationshipFactory(user=rep, contact=boss, stage=Stage.MEETING)
     RelationshipFactory(user=teammate, contact=boss, stage=Stage.ALLIANCE)
+    RelationshipFactory(user=rep, contact=ContactFactory(customer=customer), stage=Stage.TRUST, type="key")
     f = account_plan_figures(customer=customer, user=rep)
     assert f.layer_holders[Layer.DECISION] == (teammate, Stage.ALLIANCE)
-    assert f.layer_holders[Layer.OPERATIONAL] is None
+    assert f.layer_holders[Layer.OPERATIONAL] == (rep, Stage.TRUST)
+    assert f.layer_holders["key"] == (rep, Stage.TRUST)
+    assert f.layer_holders["general"] == (teammate, Stage.ALLIANCE)
+    assert f.layer_holders["organisational"] is None
 
 
 # --- writes ---------------------------------------------------------------------------

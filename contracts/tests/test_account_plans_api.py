@@ -56,6 +56,7 @@ def test_get_an_empty_plan_then_put_a_whole_one(rep, teammate):
     ]
     assert data["figures"]["share_of_wallet"] == "0.0"
     assert len(data["figures"]["health"]) == 12
+    assert {"scope": "decision", "user": None, "stage": None} in data["figures"]["strongest"]
 
     keep = data["initiatives"][0]["id"]
     body = {
