@@ -186,8 +186,8 @@ PLAN_EXAMPLE = OpenApiExample(
             "health": [{"month_end": "2026-11-30", "average_stage": "2.50"}],
             "health_now": "2.67",
             "cooling_contacts": [42],
-            "strongest": [{"scope": "decision", "user": 7, "stage": 3}, {"scope": "general", "user": None,
-                                                                        "stage": None}],
+            "strongest": [{"scope": "decision", "user": 7, "stage": 3},
+                          {"scope": "general", "user": None, "stage": None}],
             "matrix": {
                 "deals": [{"id": 41, "number": "D-2026-0041", "name": "Plant 2 packaging line", "state": "lead"}],
                 "rows": [{"contact_id": 42, "name": "Li Na", "layer": "decision", "stage": 3, "key": True,
