@@ -14,7 +14,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from contracts import demo_competition, demo_gates, demo_negotiation, demo_schedule, services
+from contracts import (
+    demo_account_plans,
+    demo_competition,
+    demo_gates,
+    demo_negotiation,
+    demo_schedule,
+    services,
+)
 from contracts.models import (
     ApprovalPolicy,
     ApprovalPolicyStep,
@@ -282,6 +289,7 @@ def load_demo_contracts(*, users: dict[str, User], customers: dict[str, Customer
         deals[number] = existing or _deal(
             users, customers[slug], number, name, users[owner], state, contract_type, lines, template
         )
+    demo_account_plans.seed(users=users, customers=customers)
     demo_schedule.seed(deals=deals, users=users)
     demo_competition.seed(users=users, deals=deals)
     # After the deals: the demo's history was made before managers set their gates.

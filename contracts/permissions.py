@@ -18,6 +18,7 @@ from relationships.permissions import can_edit_customer
 
 if TYPE_CHECKING:
     from contracts.models import ApprovalStep, ContractAttachment, Deal
+    from relationships.models import Customer
 
 
 def team_ids(deal: Deal) -> tuple[int | None, ...]:
@@ -154,3 +155,13 @@ def can_edit_directory_entry(user: User) -> bool:
 def can_curate_directory(user: User) -> bool:
     """Archiving and merging change what every deal points at: managers and admin."""
     return user.is_active and user.has_role(Role.SALES_MANAGER, Role.ADMIN)
+
+
+def can_edit_account_plan(user: User, customer: Customer) -> bool:
+    """The account plan spans every deal at the customer, so it is the customer
+    owner's to write, with their managers and admin; teammates read it."""
+    if not user.is_active:
+        return False
+    if user.has_role(Role.ADMIN) or user.pk == customer.owner_id:
+        return True
+    return user.has_role(Role.SALES_MANAGER) and owner_in_scope(user, customer.owner)

@@ -4,6 +4,7 @@ answers what those pages ask about deals; registered in ContractsConfig.ready.""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from accounts.models import User
 from accounts.permissions import can_see_money
@@ -60,6 +61,9 @@ class ContractsDealProvider:
             deal=deal,
             roles_by_contact=roles_by_contact(deal=deal) if deal else {},
         )
+
+    def account_plan_url(self, *, customer: Customer) -> str:
+        return reverse("contracts:account_plan", args=[customer.pk])
 
     def org_chart_panel(
         self, *, user: User, customer: Customer, deal: Deal, contacts: list[Contact]

@@ -65,6 +65,9 @@ class DealProvider(Protocol):
         """The selected deal's coverage, its next moves (click a person: the moves
         toward them) and role form beside the chart."""
 
+    def account_plan_url(self, *, customer: Customer) -> str:
+        """Where the customer's account plan (all its deals, owners, share of wallet) lives."""
+
 
 _provider: DealProvider | None = None
 

@@ -165,6 +165,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             provider.customer_deals_panel(user=request.user, customer=customer) if provider else None,
         ),
         sections=customer_profile_sections(customer=customer),
+        account_plan_url=provider.account_plan_url(customer=customer) if provider else "",
         pain_point_count=customer.pain_points.count(),
         contact_count=customer.contacts.filter(is_active=True).count(),
         namesakes=customer_namesakes(user=request.user, name=customer.name, exclude_pk=customer.pk),

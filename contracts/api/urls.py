@@ -1,7 +1,17 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from contracts.api import buying_roles, competition, deal_parts, gates, negotiation, next_moves, tender, views
+from contracts.api import (
+    account_plans,
+    buying_roles,
+    competition,
+    deal_parts,
+    gates,
+    negotiation,
+    next_moves,
+    tender,
+    views,
+)
 from contracts.signing import api as esign
 
 router = SimpleRouter()
@@ -67,6 +77,12 @@ urlpatterns = [
     path(f"{NEGOTIATION}chart/", negotiation.NegotiationChartView.as_view(), name="negotiation-chart"),
     path(
         "deals/<int:deal_id>/gate-overrides/", gates.DealGateOverrides.as_view(), name="deal-gate-overrides"
+    ),
+    path("customers/<int:customer_id>/account-plan/", account_plans.account_plan, name="account-plan"),
+    path(
+        "customers/<int:customer_id>/account-plan/initiatives/<int:initiative_id>/lead/",
+        account_plans.account_plan_initiative_lead,
+        name="account-plan-initiative-lead",
     ),
     *router.urls,
 ]

@@ -1,5 +1,10 @@
 """Contracts models, one module per sub-domain; every model is importable from here."""
 
+from contracts.models.account_plans import (  # noqa: F401
+    AccountPlan,
+    AccountPlanInitiative,
+    AccountPlanOwner,
+)
 from contracts.models.approvals import (  # noqa: F401
     ApprovalDecision,
     ApprovalPolicy,

@@ -114,3 +114,14 @@ from contracts.services.tender import (  # noqa: F401
     value_line_delete,
     value_line_save,
 )
+
+# isort: split
+# Last: account plans build on deal_create, and the deal services import one another in this order.
+from contracts.services.account_plans import (  # noqa: F401
+    account_plan_initiative_create,
+    account_plan_initiative_delete,
+    account_plan_initiative_to_lead,
+    account_plan_initiative_update,
+    account_plan_replace,
+    account_plan_update,
+)

@@ -1,5 +1,13 @@
 """Contracts pages, one module per sub-domain; every view is importable from here (urls.py)."""
 
+from contracts.views.account_plans import (  # noqa: F401
+    account_plan,
+    account_plan_edit,
+    account_plan_initiative_add,
+    account_plan_initiative_delete,
+    account_plan_initiative_lead,
+    account_plan_print,
+)
 from contracts.views.approvals import (  # noqa: F401
     approval_decide,
     approval_inbox_view,

@@ -39,6 +39,8 @@ from accounts.models import CalendarFeed, Notification
 from accounts.roles import Role
 from accounts.tests.factories import UserFactory
 from contracts.models import (
+    AccountPlan,
+    AccountPlanInitiative,
     ApprovalDecision,
     ApprovalRequest,
     ApprovalStep,
@@ -170,6 +172,7 @@ SALES_SETTINGS = (403, 403, 403, OK, OK, 403, 403, OK)  # company-wide: any sale
 DIRECTORY = (OK, OK, OK, OK, OK, 403, 403, OK)  # competitor/partner directories: sales staff
 CURATE = (403, 403, 403, OK, OK, 403, 403, OK)  # archive or merge a directory entry: managers
 LOSS = {"comment": "Budget cut", "winner": "no_decision", "loss_reason": "budget"}
+PLAN_EDIT = (OK, 403, 404, OK, 404, 403, 403, OK)  # the customer's owner, their managers, admin
 
 MATRIX: dict[tuple[str, str], Row] = {
     # --- relationships -------------------------------------------------------------------------
@@ -784,6 +787,22 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("dashboard cash forecast", "read page"): Row(
         get("/dashboards/"), None, NO_MONEY_FOR_LEGAL, marker=lambda w: "chart-cash"
     ),
+    # Account plan: whoever sees the customer reads it; its owner, their managers and admin edit it.
+    ("account plan", "read"): Row(
+        get("/deals/accounts/{customer}/plan/"), get("/api/customers/{customer}/account-plan/"), SEES
+    ),
+    ("account plan", "update"): Row(
+        get("/deals/accounts/{customer}/plan/edit/"),
+        Call("put", "/api/customers/{customer}/account-plan/", lambda w: {"strategy": "Matrix strategy"}),
+        PLAN_EDIT,
+        effect=created(AccountPlan, strategy="Matrix strategy"),
+    ),
+    ("account plan initiative", "to lead"): Row(
+        post("/deals/accounts/{customer}/plan/initiatives/{initiative}/lead/"),
+        post("/api/customers/{customer}/account-plan/initiatives/{initiative}/lead/"),
+        PLAN_EDIT,
+        effect=refreshed("initiative", lambda i: i.deal_id is not None),
+    ),
 }  # fmt: skip
 
 
@@ -984,6 +1003,11 @@ class World:
     @cached_property
     def review_condition(self) -> ReviewCondition:
         return self.review.conditions.get()
+
+    @cached_property
+    def initiative(self) -> AccountPlanInitiative:
+        plan = AccountPlan.objects.create(customer=self.customer)
+        return AccountPlanInitiative.objects.create(plan=plan, title="Matrix initiative")
 
     def prepare(self, names: list[str]) -> dict[str, int]:
         return {name: getattr(self, name).pk for name in names}
