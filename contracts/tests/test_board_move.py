@@ -70,19 +70,30 @@ def test_a_stale_drop_is_a_conflict(client, rep, lead):
     assert not DealTransition.objects.exists()
 
 
-def test_a_step_that_needs_a_reason_asks_for_it_then_takes_it(client, rep, lead):
-    client.force_login(rep)
+def test_a_step_that_needs_a_reason_asks_for_it_then_takes_it(client, rep, manager, lead):
+    client.force_login(manager)
 
-    asked = client.post(_url(lead), {"to": "lost", "expected_state": "lead"})
-    taken = client.post(_url(lead), {"to": "lost", "expected_state": "lead", "comment": "Budget cut"})
+    asked = client.post(_url(lead), {"to": "cancelled", "expected_state": "lead"})
+    taken = client.post(_url(lead), {"to": "cancelled", "expected_state": "lead", "comment": "Budget cut"})
 
     assert asked.status_code == 400
     assert asked.json()["needs_reason"] is True
-    assert asked.json()["label"] == "Mark lost"
+    assert asked.json()["label"] == "Cancel"
     assert taken.status_code == 200
     lead.refresh_from_db()
-    assert lead.state == Deal.State.LOST
+    assert lead.state == Deal.State.CANCELLED
     assert DealTransition.objects.get(deal=lead).comment == "Budget cut"
+
+
+def test_a_drop_on_lost_sends_the_user_to_the_loss_form(client, rep, lead):
+    client.force_login(rep)
+
+    response = client.post(_url(lead), {"to": "lost", "expected_state": "lead"})
+
+    assert response.status_code == 400
+    assert response.json()["redirect"] == f"/deals/{lead.pk}/lose/"
+    lead.refresh_from_db()
+    assert lead.state == Deal.State.LEAD
 
 
 def test_someone_who_may_not_work_the_deal_is_refused(client, legal, lead):

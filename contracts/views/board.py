@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,6 +44,13 @@ def deal_board_move(request: HttpRequest, pk: int) -> JsonResponse:
     move = board_move(deal, target)
     if move is None:
         return _not_one_step(deal, target)
+    if move.name == "lose":
+        # A loss names its winner and reason category (contracts.competition): its own form asks.
+        return _refused(
+            {"loss": _("Say who won and why on the loss form.")},
+            transition=move.name,
+            redirect=reverse("contracts:deal_lose", args=[deal.pk]),
+        )
     comment = request.POST.get("comment", "")
     try:
         services.deal_transition(

@@ -743,10 +743,10 @@ MATRIX: dict[tuple[str, str], Row] = {
         marker=lambda w: f"{w.deal.number} ·", needs=("deal",),
     ),
     ("deal", "board move"): Row(
-        post("/deals/{deal}/board-move/", lambda w: {"to": "lost", "comment": "Budget cut"}),
+        post("/deals/{deal}/board-move/", lambda w: {"to": "cancelled", "comment": "Budget cut"}),
         None,
-        RELATE,
-        effect=refreshed("deal", lambda d: d.state == Deal.State.LOST),
+        MANAGE,
+        effect=refreshed("deal", lambda d: d.state == Deal.State.CANCELLED),
     ),
     ("calendar feed", "create"): Row(
         post("/accounts/profile/calendar/"), None, EVERYONE,

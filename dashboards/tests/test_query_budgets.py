@@ -94,10 +94,14 @@ ENDPOINTS: dict[str, tuple[str, Callable[[World], str], int]] = {
         20,
     ),  # +forecast model, trend
     "pipeline_board": ("rep", lambda w: reverse("contracts:deal_board"), 13),
-    "org_chart": ("rep", lambda w: reverse("relationships:org_chart", args=[w.org.pk]), 17),
+    "org_chart": ("rep", lambda w: reverse("relationships:org_chart", args=[w.org.pk]), 18),  # +cooling
     "customer_page": ("rep", lambda w: reverse("relationships:customer_detail", args=[w.org.pk]), 13),
     "customer_search": ("rep", lambda w: reverse("relationships:customer_list") + "?q=Searchable", 9),
-    "manager_dashboard": ("manager", lambda w: reverse("dashboards:dashboard"), 28),
+    "manager_dashboard": (
+        "manager",
+        lambda w: reverse("dashboards:dashboard"),
+        30,
+    ),  # +cash forecast, overrides
     "api_invoices_overdue": ("api", lambda w: "/api/invoices/?status=overdue", 6),
     "api_ageing": ("api", lambda w: "/api/ageing/?as_of=2026-03-01", 4),
     "global_search": ("rep", lambda w: "/api/search/?q=Searchable&limit=20", 9),

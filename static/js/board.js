@@ -98,7 +98,8 @@
           return;
         }
         snapBack();
-        if (data.needs_reason) askReason(data.label, (reason) => drop(card, column, reason));
+        if (data.redirect) window.location.assign(data.redirect);
+        else if (data.needs_reason) askReason(data.label, (reason) => drop(card, column, reason));
         else explain(card, data.reasons);
       })
       .catch(() => {
