@@ -44,7 +44,7 @@ def test_rep_accepts_two_moves_logs_the_meeting_and_the_score_rises(live_server,
     expect(page.locator(".alert-success")).to_contain_text("Relationship stage recorded.")
 
     page.goto(f"{live_server.url}/deals/{deal.pk}/")
-    after = int(page.locator(".score-ring-text").first.inner_text())
+    after = int(page.locator(".score-ring-text").first.text_content())  # an SVG <text>: no inner_text
     screen("next-moves-after-meeting")
     assert after > before
     expect(page.locator("#next-moves .card-header .badge")).to_be_visible()  # the card has loaded
