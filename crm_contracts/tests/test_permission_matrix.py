@@ -783,6 +783,11 @@ MATRIX: dict[tuple[str, str], Row] = {
         (OK, OK, FOREIGN, OK, FOREIGN, OK, P(404, 403), OK),
         effect=created(CollectionAction, note="Called"),
     ),
+    # The learned forecast: every user, over the deals they see (probabilities, no money).
+    ("forecast", "read api"): Row(
+        None, get("/api/forecast/"), (OK, OK, EMPTY, OK, EMPTY, OK, OK, OK),
+        marker=lambda w: f'"number":"{w.deal.number}"', needs=("deal",),
+    ),
     ("cash forecast", "read api"): Row(None, get("/api/cash-forecast/"), (OK, OK, OK, OK, OK, OK, 403, OK)),
     ("dashboard cash forecast", "read page"): Row(
         get("/dashboards/"), None, NO_MONEY_FOR_LEGAL, marker=lambda w: "chart-cash"
