@@ -98,6 +98,7 @@ class Fixture:
     search_terms: list[str]
     scope_user_ids: list[int]
     global_search_terms: list[str] = field(default_factory=list)
+    org_deal_id: int = 0  # a deal the manager sees at the 300-person customer (next moves)
 
 
 def fixture() -> Fixture:
@@ -132,6 +133,10 @@ def fixture() -> Fixture:
     org_customer = Customer.objects.annotate(n=Count("contacts")).filter(n=300).order_by("pk").first()
     if org_customer is None:
         org_customer = Customer.objects.annotate(n=Count("contacts")).order_by("-n", "pk").first()
+    org_deal = (
+        deal_list(user=manager).filter(customer=org_customer).order_by("pk").first()
+        or deal_list(user=manager).order_by("pk").first()
+    )
     open_invoices = list(
         Invoice.objects.filter(status=Invoice.Status.ISSUED).order_by("pk").values_list("pk", flat=True)[:500]
     )
@@ -143,6 +148,7 @@ def fixture() -> Fixture:
         owner_id=busiest,
         deal_ids=deals,
         org_customer_id=org_customer.pk,
+        org_deal_id=org_deal.pk,
         invoice_ids=open_invoices,
         # a customer-name hit, an industry hit, a contact-name hit and a miss
         search_terms=["Co 00042", "Steel", "Contact 00123", "nothing-matches-this"],
@@ -260,6 +266,9 @@ def endpoints(fx: Fixture, base: str) -> list[Endpoint]:
         term = fx.global_search_terms[i % len(fx.global_search_terms)]
         return s.get(f"{base}/api/search/", params={"q": term}, cookies={"sessionid": fx.session_key})
 
+    def next_moves(s: requests.Session, i: int) -> requests.Response:
+        return s.get(f"{base}/api/deals/{fx.org_deal_id}/next-moves/", cookies={"sessionid": fx.session_key})
+
     def pay(s: requests.Session, i: int) -> requests.Response:
         invoice = fx.invoice_ids[i % len(fx.invoice_ids)]
         counterparty = INVOICE_COUNTERPARTY[invoice]
@@ -297,6 +306,10 @@ def endpoints(fx: Fixture, base: str) -> list[Endpoint]:
         Endpoint("customer_search", "page", PAGE, search, note="trigram-indexed icontains on name, industry, contact names"),
         Endpoint("global_search", "api", PAGE, global_search,
                  note="/api/search/: five scoped kinds, 5 each, trigram-indexed from 3 characters"),
+        Endpoint("api_forecast", "api", API_READ, api("/api/forecast/?limit=50"),
+                 note="learned win probability and drivers of 50 open deals (coverage in 3 queries)"),
+        Endpoint("deal_next_moves", "api", API_READ, next_moves,
+                 note="next moves of one deal at the 300-person customer"),
     ]  # fmt: skip
 
 
