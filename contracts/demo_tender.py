@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from contracts import services
+from contracts.demo_competition import RIVALS, _rival
 from contracts.models import (
     BuyingRole,
     Deal,
@@ -19,7 +20,9 @@ from contracts.models import (
 from relationships.models import PainPoint
 
 DEAL = "DEMO-004"
-RIVAL = "Huadian Automation"
+# The competition tab's two rivals (demo_competition.RIVALS): the premium brand beats us on
+# technical, the low-price maker comes close on commercial; scoring the second puts it on the deal.
+THEIR_SCORES = {"Nordic Drives AB": {0: 90, 1: 72, 2: 78}, "Shanghai Pump Works": {0: 65, 1: 84, 2: 70}}
 
 
 def seed(*, deals: dict[str, Deal]) -> None:
@@ -138,7 +141,7 @@ def _value_case(deal: Deal) -> None:
 def _scoring_plan(deal: Deal) -> None:
     plan = services.scoring_plan_prefill(deal=deal, acting_user=deal.owner)
     ours = {0: 78, 1: 86, 2: 80}
-    theirs = {0: 90, 1: 80, 2: 78}
+    rivals = {name: _rival(name, deal.owner) for name in RIVALS}
     for index, criterion in enumerate(plan.criteria.order_by("position")):
         criterion.our_score = ours.get(index, 75)
         if index == 0:
@@ -146,9 +149,10 @@ def _scoring_plan(deal: Deal) -> None:
                 "Reference visit to a running installation with the technical evaluator"
             )
         services.scoring_criterion_save(criterion=criterion, acting_user=deal.owner)
-        services.competitor_score_save(
-            score=ScoringCompetitorScore(
-                criterion=criterion, competitor_name=RIVAL, score=theirs.get(index, 75)
-            ),
-            acting_user=deal.owner,
-        )
+        for name, theirs in THEIR_SCORES.items():
+            services.competitor_score_save(
+                score=ScoringCompetitorScore(
+                    criterion=criterion, competitor=rivals[name], score=theirs.get(index, 75)
+                ),
+                acting_user=deal.owner,
+            )

@@ -232,6 +232,7 @@ class PlanStanding:
     competitor_totals: dict[str, Decimal]
     weight_sum: int
     competitors: list[str] = field(default_factory=list)
+    competitor_ids: dict[str, int] = field(default_factory=dict)  # name -> directory entry, for links
 
     @property
     def behind(self) -> list[CriterionStanding]:
@@ -264,8 +265,11 @@ def plan_standing(plan: ScoringPlan) -> PlanStanding:
     """Weighted totals and the gap on each criterion to the best competitor there."""
     rows = []
     totals: dict[str, Decimal] = {}
+    ids: dict[str, int] = {}
     for criterion in plan.criteria.all():
-        scores = {s.competitor_name: s.score for s in criterion.competitor_scores.all()}
+        # Keyed by name: the directory keeps names unique (case-insensitive), and rows read by it.
+        scores = {s.competitor.name: s.score for s in criterion.competitor_scores.all()}
+        ids.update((s.competitor.name, s.competitor_id) for s in criterion.competitor_scores.all())
         row = CriterionStanding(criterion, _weighted(criterion.weight, criterion.our_score), scores)
         if scores:
             # The highest score; on a tie the first name, so the sentence does not change between loads.
@@ -283,13 +287,16 @@ def plan_standing(plan: ScoringPlan) -> PlanStanding:
         totals,
         sum(row.criterion.weight for row in rows),
         sorted(totals),
+        ids,
     )
 
 
 def scoring_plan_of(deal: Deal) -> ScoringPlan | None:
     plan = (
         ScoringPlan.objects.filter(deal=deal)
-        .prefetch_related("criteria__competitor_scores", "criteria__evaluators__contact", "criteria__actions")
+        .prefetch_related(
+            "criteria__competitor_scores__competitor", "criteria__evaluators__contact", "criteria__actions"
+        )
         .first()
     )
     if plan is not None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import (
+    Competitor,
     ContractClause,
     Deal,
     FabStatement,
@@ -97,12 +99,32 @@ class CompetitorScoreForm(StyledFormMixin, forms.Form):
     """A plain form: a second score for the same competitor updates the first (the service decides)."""
 
     criterion = forms.ModelChoiceField(label=_("Criterion"), queryset=ScoringCriterion.objects.none())
-    competitor_name = forms.CharField(label=_("Competitor"), max_length=200)
+    competitor = forms.ModelChoiceField(
+        label=_("Competitor"),
+        queryset=Competitor.objects.none(),
+        help_text=_("One from the directory who is not on the deal yet is added to its competitors."),
+    )
     score = forms.IntegerField(label=_("Score"), min_value=0, max_value=100)
 
     def __init__(self, *args, deal: Deal, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["criterion"].queryset = ScoringCriterion.objects.filter(plan__deal=deal)
+        on_deal = Competitor.objects.filter(deal_entries__deal=deal)
+        self.fields["competitor"].queryset = Competitor.objects.filter(
+            Q(pk__in=on_deal) | Q(is_archived=False)
+        )
+        # The deal's own competitors first: they are the usual answer.
+        self.fields["competitor"].choices = [
+            ("", "---------"),
+            (_("On this deal"), [(c.pk, c.name) for c in on_deal.order_by("name")]),
+            (
+                _("Directory"),
+                [
+                    (c.pk, c.name)
+                    for c in Competitor.objects.filter(is_archived=False).exclude(pk__in=on_deal)
+                ],
+            ),
+        ]
 
     def score_object(self) -> ScoringCompetitorScore:
         return ScoringCompetitorScore(**self.cleaned_data)

@@ -21,6 +21,7 @@ from contracts import services
 from contracts.api.views import ScopedMixin, call_service
 from contracts.models import (
     BuyingRole,
+    Competitor,
     ContractClause,
     Deal,
     FabStatement,
@@ -388,9 +389,15 @@ class ValueCaseViewSet(
 
 
 class CompetitorScoreSerializer(serializers.ModelSerializer):
+    competitor = serializers.PrimaryKeyRelatedField(
+        queryset=Competitor.objects.all(),
+        help_text="A competitor of the directory (/api/competitors/); one not on the deal yet is added to it.",
+    )
+    competitor_name = serializers.CharField(source="competitor.name", read_only=True)
+
     class Meta:
         model = ScoringCompetitorScore
-        fields = ["competitor_name", "score"]
+        fields = ["competitor", "competitor_name", "score"]
         validators = []  # the plan replaces its criterion's scores as a whole
 
 
@@ -504,19 +511,19 @@ SCORING_PLAN_EXAMPLE = OpenApiExample(
                 "our_score": 80,
                 "evaluators": [12],
                 "influence_plan": "Reference visit for the chief engineer",
-                "competitor_scores": [{"competitor_name": "Rival AG", "score": 92}],
+                "competitor_scores": [{"competitor": 3, "score": 92}],
             },
             {
                 "name": "Commercial",
                 "weight": 40,
                 "our_score": 90,
-                "competitor_scores": [{"competitor_name": "Rival AG", "score": 75}],
+                "competitor_scores": [{"competitor": 3, "score": 75}],
             },
             {
                 "name": "Brand",
                 "weight": 10,
                 "our_score": 70,
-                "competitor_scores": [{"competitor_name": "Rival AG", "score": 70}],
+                "competitor_scores": [{"competitor": 3, "score": 70}],
             },
         ],
     },
@@ -551,7 +558,7 @@ class ScoringPlanViewSet(
         return (
             ScoringPlan.objects.filter(deal__in=self.visible_deals())
             .select_related("deal")
-            .prefetch_related("criteria__competitor_scores", "criteria__evaluators")
+            .prefetch_related("criteria__competitor_scores__competitor", "criteria__evaluators")
             .order_by("deal", "pk")
         )
 

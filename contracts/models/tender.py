@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from contracts.models.competition import Competitor
 from contracts.models.deals import Deal
 from contracts.models.fields import POSITIVE
 from contracts.models.pricing import LineItem
@@ -211,10 +212,8 @@ class ScoringCriterion(models.Model):
 
 
 class ScoringCompetitorScore(models.Model):
-    """A competitor's expected score on one criterion.
-
-    Named by free text until competitors are kept per deal; the name is what
-    a foreign key to the competitor will replace."""
+    """A competitor's expected score on one criterion; the competitor is on the deal
+    (DealCompetitor) too, so the scoring plan and the competition tab tell one story."""
 
     criterion = models.ForeignKey(
         ScoringCriterion,
@@ -222,17 +221,23 @@ class ScoringCompetitorScore(models.Model):
         on_delete=models.CASCADE,
         related_name="competitor_scores",
     )
-    competitor_name = models.CharField(_("competitor"), max_length=200)
+    competitor = models.ForeignKey(
+        Competitor, verbose_name=_("competitor"), on_delete=models.PROTECT, related_name="scores"
+    )
     score = models.PositiveSmallIntegerField(_("score"), validators=SCORE)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("competitor score")
         verbose_name_plural = _("competitor scores")
-        ordering = ["criterion", "competitor_name"]
+        ordering = ["criterion", "competitor__name"]
         constraints = [
-            models.UniqueConstraint(fields=["criterion", "competitor_name"], name="competitor_score_unique")
+            models.UniqueConstraint(
+                fields=["criterion", "competitor"],
+                name="competitor_score_unique",
+                violation_error_message=_("This competitor already has a score on this criterion."),
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.competitor_name}: {self.score}"
+        return f"{self.competitor}: {self.score}"

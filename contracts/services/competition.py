@@ -92,6 +92,12 @@ def competitor_merge(*, competitor: Competitor, into: Competitor, acting_user: U
     for loss in DealLoss.objects.filter(winner=competitor):
         loss.winner = into
         loss.save(update_fields=["winner"])
+    for score in competitor.scores.select_for_update():
+        if into.scores.filter(criterion_id=score.criterion_id).exists():
+            score.delete()  # the criterion already scores `into`: that score stands
+            continue
+        score.competitor = into
+        score.save(update_fields=["competitor"])
     return directory_entry_update(
         entry=competitor, acting_user=acting_user, is_archived=True, merged_into=into
     )
@@ -133,6 +139,10 @@ def deal_competitor_remove(*, entry: DealCompetitor, acting_user: User) -> None:
     _require(p.can_work_deal(acting_user, entry.deal))
     if DealLoss.objects.filter(deal_id=entry.deal_id, winner_id=entry.competitor_id).exists():
         raise ValidationError({"competitor": _("This competitor won the deal; the loss record names them.")})
+    if entry.competitor.scores.filter(criterion__plan__deal_id=entry.deal_id).exists():
+        raise ValidationError(
+            {"competitor": _("The scoring plan scores this competitor; remove their scores first.")}
+        )
     entry.delete()
 
 

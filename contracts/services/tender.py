@@ -15,8 +15,10 @@ from accounts.models import User
 from contracts import permissions as p
 from contracts.models import (
     BuyingRole,
+    Competitor,
     ContractClause,
     Deal,
+    DealCompetitor,
     FabStatement,
     GateOverride,
     LineItem,
@@ -28,6 +30,7 @@ from contracts.models import (
     ValueLine,
 )
 from contracts.services.common import _full_save, _require
+from contracts.services.competition import deal_competitor_save
 from relationships.models import Interaction, PainPoint
 from relationships.services import interaction_save
 
@@ -246,6 +249,7 @@ def scoring_plan_save(
         criterion.evaluators.set(evaluators)
         criterion.competitor_scores.all().delete()
         for score in scores:
+            _competitor_on_deal(deal, score["competitor"], acting_user)
             _full_save(ScoringCompetitorScore(criterion=criterion, **score))
     return plan
 
@@ -271,17 +275,26 @@ def scoring_criterion_delete(*, criterion: ScoringCriterion, acting_user: User) 
     criterion.delete()
 
 
+def _competitor_on_deal(deal: Deal, competitor: Competitor, acting_user: User) -> None:
+    """Scoring a competitor means they bid: the competition tab lists them from then on."""
+    if not DealCompetitor.objects.filter(deal=deal, competitor=competitor).exists():
+        deal_competitor_save(entry=DealCompetitor(deal=deal, competitor=competitor), acting_user=acting_user)
+
+
 @transaction.atomic
 def competitor_score_save(*, score: ScoringCompetitorScore, acting_user: User) -> ScoringCompetitorScore:
-    """Create or update a competitor's score on a criterion (one per competitor name)."""
-    _require(p.can_work_deal(acting_user, score.criterion.plan.deal))
+    """Create or update a competitor's score on a criterion (one per competitor), putting
+    the competitor on the deal when they are not there yet."""
+    deal = score.criterion.plan.deal
+    _require(p.can_work_deal(acting_user, deal))
     if score.pk is None:
         existing = ScoringCompetitorScore.objects.filter(
-            criterion=score.criterion, competitor_name=score.competitor_name
+            criterion=score.criterion, competitor=score.competitor
         ).first()
         if existing is not None:
             existing.score = score.score
             score = existing
+    _competitor_on_deal(deal, score.competitor, acting_user)
     return _full_save(score)
 
 

@@ -12,7 +12,9 @@ from django.utils import timezone
 from contracts import services
 from contracts.models import (
     BuyingRole,
+    Competitor,
     Deal,
+    DealCompetitor,
     FabStatement,
     GateOverride,
     GateRule,
@@ -36,6 +38,12 @@ from relationships.models import PainPoint
 from relationships.tests.factories import ContactFactory, PainPointFactory
 
 D = Decimal
+
+
+def _rival(user, name: str = "Rival AG") -> Competitor:  # noqa: ANN001
+    return Competitor.objects.filter(name=name).first() or services.competitor_create(
+        acting_user=user, name=name
+    )
 
 
 @pytest.fixture
@@ -301,9 +309,10 @@ def test_weighted_totals_and_the_behind_on_risk(deal, rep, scored):
     for criterion, ours in ((technical, 80), (commercial, 90), (brand, 70)):
         criterion.our_score = ours
         services.scoring_criterion_save(criterion=criterion, acting_user=rep)
+    rival = _rival(rep)
     for criterion, theirs in ((technical, 92), (commercial, 75), (brand, 70)):
         services.competitor_score_save(
-            score=ScoringCompetitorScore(criterion=criterion, competitor_name="Rival AG", score=theirs),
+            score=ScoringCompetitorScore(criterion=criterion, competitor=rival, score=theirs),
             acting_user=rep,
         )
 
@@ -317,15 +326,77 @@ def test_weighted_totals_and_the_behind_on_risk(deal, rep, scored):
 
 
 @pytest.mark.django_db
-def test_a_competitor_score_is_updated_by_name_not_duplicated(deal, rep, scored):
+def test_a_competitor_score_is_updated_not_duplicated(deal, rep, scored):
     plan, _evaluator = scored
     criterion = plan.criteria.first()
+    rival = _rival(rep)
     for score in (60, 65):
         services.competitor_score_save(
-            score=ScoringCompetitorScore(criterion=criterion, competitor_name="Rival AG", score=score),
+            score=ScoringCompetitorScore(criterion=criterion, competitor=rival, score=score),
             acting_user=rep,
         )
     assert list(ScoringCompetitorScore.objects.values_list("score", flat=True)) == [65]
+
+
+@pytest.mark.django_db
+def test_scoring_a_competitor_not_on_the_deal_puts_them_on_it_once(deal, rep, scored):
+    plan, _evaluator = scored
+    rival = _rival(rep)
+    for criterion in plan.criteria.all():
+        services.competitor_score_save(
+            score=ScoringCompetitorScore(criterion=criterion, competitor=rival, score=70), acting_user=rep
+        )
+    assert list(DealCompetitor.objects.filter(deal=deal).values_list("competitor", flat=True)) == [rival.pk]
+
+
+@pytest.mark.django_db
+def test_an_archived_competitor_not_on_the_deal_cannot_be_scored_and_nothing_is_written(
+    deal, rep, manager, scored
+):
+    plan, _evaluator = scored
+    rival = _rival(rep)
+    services.directory_entry_archive(entry=rival, acting_user=manager)
+    with pytest.raises(ValidationError):
+        services.competitor_score_save(
+            score=ScoringCompetitorScore(criterion=plan.criteria.first(), competitor=rival, score=70),
+            acting_user=rep,
+        )
+    assert not ScoringCompetitorScore.objects.exists()
+    assert not DealCompetitor.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_scored_competitor_cannot_be_removed_from_the_deal(deal, rep, scored):
+    plan, _evaluator = scored
+    rival = _rival(rep)
+    services.competitor_score_save(
+        score=ScoringCompetitorScore(criterion=plan.criteria.first(), competitor=rival, score=70),
+        acting_user=rep,
+    )
+    with pytest.raises(ValidationError):
+        services.deal_competitor_remove(entry=DealCompetitor.objects.get(deal=deal), acting_user=rep)
+
+
+@pytest.mark.django_db
+def test_merging_competitors_moves_their_scores_and_keeps_the_kept_ones(deal, rep, manager, scored):
+    plan, _evaluator = scored
+    technical, commercial, _brand = plan.criteria.order_by("position")
+    kept, duplicate = _rival(rep), _rival(rep, "Rival Aktiengesellschaft")
+    for criterion, competitor, score in (
+        (technical, kept, 90),
+        (technical, duplicate, 50),
+        (commercial, duplicate, 60),
+    ):
+        services.competitor_score_save(
+            score=ScoringCompetitorScore(criterion=criterion, competitor=competitor, score=score),
+            acting_user=rep,
+        )
+    services.competitor_merge(competitor=duplicate, into=kept, acting_user=manager)
+    scores = ScoringCompetitorScore.objects.order_by("criterion__position")
+    assert [(s.criterion, s.competitor, s.score) for s in scores] == [
+        (technical, kept, 90),
+        (commercial, kept, 60),
+    ]
 
 
 @pytest.mark.django_db
@@ -342,7 +413,7 @@ def test_plan_save_needs_weights_adding_up_to_100_and_keeps_criteria_by_name(dea
             {
                 "name": "Price",
                 "weight": 40,
-                "competitor_scores": [{"competitor_name": "Rival AG", "score": 90}],
+                "competitor_scores": [{"competitor": _rival(rep), "score": 90}],
             },
         ],
     )
@@ -435,6 +506,17 @@ def test_the_demo_deal_has_a_gap_a_value_case_and_trails_on_one_criterion(settin
     # The price after the demo's negotiation: (283,100 − 30,000) ÷ 240,000 × 12 = 12.655 → 12.7
     assert value_case_of(deal).figures.payback_months == D("12.7")
     risks = tender_risks(deal)
-    assert len([line for line in risks if line.startswith("We are behind on")]) == 1
+    assert [line for line in risks if line.startswith("We are behind on")] == [
+        "We are behind on Technical (−7.2) against Nordic Drives AB."
+    ]
+    # The scoring plan and the competition tab name the same two rivals.
+    scored = set(
+        ScoringCompetitorScore.objects.filter(criterion__plan__deal=deal).values_list("competitor", flat=True)
+    )
+    assert scored == set(deal.competitors.values_list("competitor", flat=True))
+    assert {c.name for c in Competitor.objects.filter(pk__in=scored)} == {
+        "Nordic Drives AB",
+        "Shanghai Pump Works",
+    }
     assert any("SAP PM" in line for line in risks)
     assert GateRule.objects.filter(transition="issue_quote", kind="requirements_met").exists()

@@ -9,15 +9,19 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from contracts import services
 from contracts.models import (
     BuyingRole,
     Deal,
     DealAction,
+    DealCompetitor,
     GateRule,
     PlaybookItem,
     Quote,
     Requirement,
     RiskItem,
+    ScoringCompetitorScore,
+    ScoringCriterion,
 )
 from contracts.tests.factories import (
     BuyingRoleFactory,
@@ -187,19 +191,34 @@ def test_scoring_plan_prefilled_then_scored_with_the_behind_risk(rep, deal):
         ("Brand", 10),
     ]
     evaluator = BuyingRoleFactory(deal=deal, role=BuyingRole.Role.EVALUATOR)
+    rival = services.competitor_create(acting_user=rep, name="Rival AG").pk
     criteria = [
         {"name": "Technical", "weight": 50, "our_score": 80, "evaluators": [evaluator.pk],
-         "competitor_scores": [{"competitor_name": "Rival AG", "score": 92}]},
+         "competitor_scores": [{"competitor": rival, "score": 92}]},
         {"name": "Commercial", "weight": 40, "our_score": 90,
-         "competitor_scores": [{"competitor_name": "Rival AG", "score": 75}]},
-        {"name": "Brand", "weight": 10, "our_score": 70, "competitor_scores": [{"competitor_name": "Rival AG", "score": 70}]},
+         "competitor_scores": [{"competitor": rival, "score": 75}]},
+        {"name": "Brand", "weight": 10, "our_score": 70, "competitor_scores": [{"competitor": rival, "score": 70}]},
     ]  # fmt: skip
     url = f"/api/scoring-plans/{created.data['id']}/"
     updated = api.patch(url, {"criteria": criteria}, format="json")
     assert updated.status_code == 200, updated.data
     assert (updated.data["our_total"], updated.data["competitor_totals"]) == ("83.0", {"Rival AG": "83.0"})
     assert updated.data["criteria"][0]["gap"] == "-6.0"
+    assert updated.data["criteria"][0]["competitor_scores"] == [
+        {"competitor": rival, "competitor_name": "Rival AG", "score": 92}
+    ]
     assert updated.data["risks"] == ["We are behind on Technical (−6) against Rival AG."]
+    assert list(DealCompetitor.objects.filter(deal=deal).values_list("competitor", flat=True)) == [rival]
+
+    for bad_scores, field in (
+        ([{"competitor": 0, "score": 50}], "competitor"),
+        ([{"competitor": rival, "score": 101}], "score"),
+        ([{"competitor": rival, "score": 50}, {"competitor": rival, "score": 60}], None),
+    ):
+        bad = [{**criteria[0], "competitor_scores": bad_scores}, *criteria[1:]]
+        refused = api.patch(url, {"criteria": bad}, format="json")
+        assert refused.status_code == 400, refused.data
+        assert field is None or field in str(refused.data["fields"])
 
     criteria[0]["weight"] = 90
     refused = api.patch(url, {"criteria": criteria}, format="json")
@@ -304,6 +323,11 @@ def _populate(deal, rep, n: int) -> None:
         api.post("/api/fab-statements/", {"requirement": requirement, "buying_role": role.pk}, format="json")
         other = DealFactory(owner=rep)
         api.post("/api/scoring-plans/", {"deal": other.pk}, format="json")
+        rival = services.competitor_create(acting_user=rep, name=f"Rival {i}")
+        for criterion in ScoringCriterion.objects.filter(plan__deal=other):
+            services.competitor_score_save(
+                score=ScoringCompetitorScore(criterion=criterion, competitor=rival, score=50), acting_user=rep
+            )
         api.post(
             "/api/value-cases/",
             {"deal": other.pk, "lines": [{"description": "x", "amount": "1"}]},

@@ -11,7 +11,9 @@ from django.utils import timezone
 from contracts import services
 from contracts.models import (
     BuyingRole,
+    Competitor,
     Deal,
+    DealCompetitor,
     FabStatement,
     GateOverride,
     GateRule,
@@ -24,6 +26,12 @@ from relationships.models import Interaction, PainPoint
 from relationships.tests.factories import PainPointFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _rival(user, name: str) -> Competitor:  # noqa: ANN001
+    return Competitor.objects.filter(name=name).first() or services.competitor_create(
+        acting_user=user, name=name
+    )
 
 
 @pytest.fixture
@@ -59,7 +67,9 @@ def _fill(deal: Deal, rep, n: int) -> None:
         services.scoring_criterion_save(criterion=criterion, acting_user=rep, evaluators=[role])
         for j in range(n):
             services.competitor_score_save(
-                score=ScoringCompetitorScore(criterion=criterion, competitor_name=f"Rival {j}", score=92),
+                score=ScoringCompetitorScore(
+                    criterion=criterion, competitor=_rival(rep, f"Rival {j}"), score=92
+                ),
                 acting_user=rep,
             )
         services.scoring_action_create(
@@ -175,10 +185,15 @@ def test_fab_value_line_criterion_and_next_step_pages(client, rep, deal):
         == 302
     )
     criterion = deal.scoring_plan.criteria.get()
-    score = {"criterion": criterion.pk, "competitor_name": "Rival", "score": "70"}
+    rival = _rival(rep, "Rival")
+    score = {"criterion": criterion.pk, "competitor": rival.pk, "score": "70"}
     assert client.post(f"{base}/scoring/competitors/new/", score).status_code == 302
     assert client.post(f"{base}/scoring/competitors/new/", {**score, "score": "75"}).status_code == 302
     assert list(ScoringCompetitorScore.objects.values_list("score", flat=True)) == [75]
+    assert list(deal.competitors.values_list("competitor", flat=True)) == [rival.pk]
+    refused = client.post(f"{base}/scoring/competitors/new/", {**score, "competitor": "0"})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors.keys() == {"competitor"}
     due = (timezone.localdate() + timedelta(days=5)).isoformat()
     assert (
         client.post(
@@ -228,3 +243,14 @@ def test_the_quote_shows_a_value_summary_when_chosen(client, rep, deal):
     assert "Value summary" in body
     assert "25 months" in body  # 100,000.00 ÷ 48,000.00 × 12 = 25.0
     assert "Not agreed yet" not in body
+
+
+def test_the_score_form_offers_the_deals_competitors_first_then_the_directory(client, rep, manager, deal):
+    on_deal, elsewhere, archived = (_rival(rep, name) for name in ("Zeta Pumps", "Alpha Drives", "Old Co"))
+    services.deal_competitor_save(entry=DealCompetitor(deal=deal, competitor=on_deal), acting_user=rep)
+    services.directory_entry_archive(entry=archived, acting_user=manager)
+    services.scoring_plan_prefill(deal=deal, acting_user=rep)
+    client.force_login(rep)
+    body = client.get(f"/deals/{deal.pk}/tender/scoring/competitors/new/").content.decode()
+    assert body.index("Zeta Pumps") < body.index("Alpha Drives")
+    assert "Old Co" not in body
