@@ -130,12 +130,13 @@ def test_a_30_60_10_schedule_is_invoiced_paid_and_forecast(live_server, browser,
     desk.goto(f"{live_server.url}/dashboards/")
     cash = desk.locator("section[aria-labelledby=cash-title]")
     expect(cash.locator("tfoot")).to_contain_text(_money(rest))
-    screen("collection-4-cash-forecast", cash)
+    screen("collection-4-cash-forecast", desk)
 
-    # The deal's money view: collected the advance, the rest outstanding once issued, all scheduled.
+    # The deal's money view: the advance collected, nothing outstanding (the rest is still draft), all scheduled.
     desk.goto(f"{live_server.url}/finance/deals/{deal.pk}/")
     money = desk.locator("main")
-    expect(money).to_contain_text(_money(advance.gross))
+    expect(money.locator("dt:has-text('Collected') + dd")).to_have_text(_money(advance.gross))
+    expect(money.locator("dt:has-text('Outstanding') + dd")).to_have_text(_money(Decimal("0")))
     schedule = money.locator(".card", has_text="Payment collection schedule")
     for title in ("Advance", "On final acceptance", "Retention"):
         expect(schedule).to_contain_text(title)
