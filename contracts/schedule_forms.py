@@ -30,7 +30,6 @@ class InstalmentForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.empty_permitted = True
         self.use_required_attribute = False
         self.fields["warranty_days"].required = False
 
@@ -40,11 +39,13 @@ class InstalmentForm(StyledFormMixin, forms.ModelForm):
 
 class BaseInstalmentFormSet(forms.BaseFormSet):
     def rows(self) -> list[dict[str, Any]]:
-        """The filled rows, in order, without the ones marked for removal."""
+        """The filled rows, in order, without the ones marked for removal. A saved row
+        is kept even when left as it was; only the blank extra rows may stay unfilled."""
+        kept = self.initial_form_count()
         return [
             {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-            for form in self.forms
-            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+            for n, form in enumerate(self.forms)
+            if (n < kept or form.has_changed()) and form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
 
 

@@ -187,6 +187,23 @@ def test_the_schedule_is_edited_on_its_page(rep_client, rep):
     assert deal.instalments.count() == 3
 
 
+def test_rows_left_as_they_were_are_kept_when_the_schedule_is_edited(rep_client, rep):
+    deal = ready_deal(Deal.State.NEGOTIATION, owner=rep)
+    saved = [{**row, "kind": row.get("kind", "regular"), "warranty_days": 0} for row in rows_30_60_10()]
+    saved[1]["percent"] = Decimal("70")
+    payment_schedule_set(deal=deal, rows=saved[:2], acting_user=rep)
+    rows = [*saved[:2], rows_30_60_10()[2] | {"kind": "retention"}]
+    rows[1] = {**rows[1], "percent": Decimal("60")}  # the first row is sent back untouched
+    data = _post_data(rows) | {"form-INITIAL_FORMS": "2"}
+    response = rep_client.post(reverse("contracts:schedule_edit", args=[deal.pk]), data)
+    assert response.status_code == 302
+    assert list(deal.instalments.order_by("position").values_list("title", "percent")) == [
+        ("Advance", Decimal("30")),
+        ("On delivery", Decimal("60")),
+        ("Retention", Decimal("10")),
+    ]
+
+
 @pytest.mark.parametrize("count", [1, 8])
 def test_the_terms_tab_shows_the_schedule_in_bounded_queries(
     rep_client, rep, count, django_assert_max_num_queries
