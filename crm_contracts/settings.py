@@ -365,10 +365,11 @@ SPECTACULAR_SETTINGS = {
         "AgeingBucketEnum": "finance.selectors.BUCKET_CODES",
         "FinanceDirectionEnum": "finance.models.Direction",
         "ConcessionKindEnum": "contracts.models.Concession.Kind",
-        # Influence, requirement priority and risk level share high/medium/low: one
-        # component, under the name clients already know.
+        # A transition's name, wherever it appears (options, gate rules and overrides).
+        "TransitionEnum": "contracts.selectors.TRANSITION_NAMES",
+        # Influence, requirement priority, risk level and a competitor's threat share
+        # high/medium/low: one component, under the name clients already know.
         "InfluenceEnum": "contracts.models.BuyingRole.Influence",
-        "LevelEnum": "contracts.models.Threat",
     },
 }
 

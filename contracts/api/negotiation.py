@@ -82,7 +82,7 @@ class NegotiationPlanSerializer(serializers.ModelSerializer):
         return None if value is None else str(value)
 
 
-class QuoteSerializer(serializers.ModelSerializer):
+class NegotiationQuoteSerializer(serializers.ModelSerializer):
     net = serializers.CharField(source="snapshot.totals.net", read_only=True)
     discount_percent = serializers.CharField(source="snapshot.pricing.discount_percent", read_only=True)
 
@@ -91,7 +91,7 @@ class QuoteSerializer(serializers.ModelSerializer):
         fields = ["id", "version", "valid_until", "note", "net", "discount_percent", "created_at"]
 
 
-class ConcessionSerializer(serializers.ModelSerializer):
+class PricedConcessionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Concession
         fields = [
@@ -134,8 +134,8 @@ class ConcessionCreateSerializer(serializers.Serializer):
 
 
 class ConcessionResultSerializer(serializers.Serializer):
-    concession = ConcessionSerializer()
-    quote = QuoteSerializer(
+    concession = PricedConcessionSerializer()
+    quote = NegotiationQuoteSerializer(
         allow_null=True, help_text="The quote version the concession issued; null for theirs."
     )
 

@@ -129,7 +129,7 @@ class RequirementFilter(StrictFilterSet):
         fields = ["deal", "priority", "source"]
 
 
-class GateOverrideSerializer(serializers.Serializer):
+class QuoteGateOverrideSerializer(serializers.Serializer):
     deal = serializers.PrimaryKeyRelatedField(queryset=Deal.objects.none())
     reason = serializers.CharField()
 
@@ -200,7 +200,7 @@ class RequirementViewSet(ScopedMixin, viewsets.ModelViewSet):
         call_service(services.requirement_delete, requirement=instance, acting_user=self.request.user)
 
     @extend_schema(
-        request=GateOverrideSerializer,
+        request=QuoteGateOverrideSerializer,
         responses={201: OpenApiResponse(description="The override: the next quote of this deal passes.")},
         examples=[
             OpenApiExample(
@@ -213,7 +213,7 @@ class RequirementViewSet(ScopedMixin, viewsets.ModelViewSet):
     @action(detail=False, methods=["post"], url_path="override-quote-gate")
     def override_quote_gate(self, request: Request) -> Response:
         """A manager lets the deal's next quote be issued although requirements are unmet (a reason is required)."""
-        body = GateOverrideSerializer(data=request.data, context={"deals": self.visible_deals()})
+        body = QuoteGateOverrideSerializer(data=request.data, context={"deals": self.visible_deals()})
         body.is_valid(raise_exception=True)
         override = call_service(services.quote_gate_override, acting_user=request.user, **body.validated_data)
         return Response(
