@@ -1,7 +1,7 @@
 """The account plan's figures (docs/forecast.md, "Account plan"): the buying-role
 matrix across the customer's deals, who holds our strongest relationship per
 layer, relationship health at each of the last 12 month ends, cooling key
-people, and share of wallet. Computed on each request in a fixed number of
+people (relationships.cooling's per-stage rule), and share of wallet. Computed on each request in a fixed number of
 queries, whatever the size of the account.
 
 Key people are today's: contacts with a buying role on an open deal, or on
@@ -31,13 +31,12 @@ from contracts import permissions as p
 from contracts.models import AccountPlan, AccountPlanOwner, BuyingRole, Deal
 from contracts.selectors import deal_list
 from contracts.snapshots import _Timeline
-from relationships.models import Contact, Customer, Interaction, Layer, Relationship, Stage
+from relationships.cooling import relationship_is_cooling
+from relationships.models import Contact, Customer, Interaction, Layer, Relationship
 
 MATRIX_MONTHS = 24
 HEALTH_MONTHS = 12
 WALLET_MONTHS = 12
-# A key person we know at least to "meeting" level, untouched this long, is cooling.
-COOLING_DAYS = 90
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 
@@ -171,10 +170,18 @@ def account_plan_figures(*, customer: Customer, user: User, today: date | None =
     ) | {c.pk for c in contacts if c.layer == Layer.DECISION}
     key_ids &= {c.pk for c in contacts}
     best: dict[int, int] = {}
+    # The product's one cooling rule (relationships.cooling, per stage): a key person is
+    # cooling when our best relationship with them is; among equals the warm one wins.
+    best_cooling: dict[int, bool] = {}
     holders: dict[str, tuple[User, int] | None] = dict.fromkeys(AccountPlanOwner.Scope.values)
     layer_of = {c.pk: c.layer for c in contacts}
     for rel in Relationship.objects.filter(contact__in=contacts).select_related("user").order_by("pk"):
-        best[rel.contact_id] = max(rel.stage, best.get(rel.contact_id, 0))
+        cooling = relationship_is_cooling(rel)
+        if (rel.stage, not cooling) > (
+            best.get(rel.contact_id, -1),
+            not best_cooling.get(rel.contact_id, True),
+        ):
+            best[rel.contact_id], best_cooling[rel.contact_id] = rel.stage, cooling
         for scope in (layer_of[rel.contact_id], rel.type):
             if holders[scope] is None or rel.stage > holders[scope][1]:
                 holders[scope] = (rel.user, rel.stage)
@@ -184,7 +191,6 @@ def account_plan_figures(*, customer: Customer, user: User, today: date | None =
         .annotate(last=Max("interaction__occurred_at"))
         .values_list("contact_id", "last")
     )
-    cooling_before = timezone.now() - timedelta(days=COOLING_DAYS)
     matrix = []
     for contact in sorted(contacts, key=lambda c: (Layer.values.index(c.layer) * -1, c.name)):
         cells = [roles.get((contact.pk, d.pk), []) for d in deals]
@@ -197,9 +203,7 @@ def account_plan_figures(*, customer: Customer, user: User, today: date | None =
                 cells=cells,
                 stage=stage,
                 key=contact.pk in key_ids,
-                cooling=contact.pk in key_ids
-                and stage >= Stage.MEETING
-                and (last is None or last < cooling_before),
+                cooling=contact.pk in key_ids and best_cooling.get(contact.pk, False),
                 last_contact=last,
             )
         )

@@ -147,14 +147,32 @@ def test_health_averages_key_peoples_best_stage_at_each_month_end(rep, teammate)
     assert f.health_now == Decimal("3.50")
 
 
-def test_a_key_person_without_recent_contact_is_cooling(rep):
+def test_a_key_person_is_cooling_by_the_products_one_rule(rep, teammate, settings):
+    """The plan names a key person cooling exactly when relationships.cooling does
+    for our best relationship with them: per stage, from the last contact."""
+    settings.RELATIONSHIP_COOLING_DAYS = {"acquaintance": 90, "meeting": 90, "trust": 60, "alliance": 30}
+    today = timezone.localdate()
     customer = CustomerFactory(owner=rep)
     boss = ContactFactory(customer=customer, layer=Layer.DECISION, name="Boss")
     fresh = ContactFactory(customer=customer, layer=Layer.DECISION, name="Fresh")
-    RelationshipFactory(user=rep, contact=boss, stage=Stage.TRUST)
-    RelationshipFactory(user=rep, contact=fresh, stage=Stage.TRUST)
-    InteractionFactory(customer=customer, occurred_at=timezone.now() - timedelta(days=120)).contacts.add(boss)
-    InteractionFactory(customer=customer, occurred_at=timezone.now() - timedelta(days=5)).contacts.add(fresh)
+    warm_too = ContactFactory(customer=customer, layer=Layer.DECISION, name="Warm elsewhere")
+    old = today - timedelta(days=400)
+    # Trust allows 60 days: 61 without contact is cooling, 59 is not.
+    RelationshipFactory(
+        user=rep, contact=boss, stage=Stage.TRUST, since=old, last_contact_on=today - timedelta(days=61)
+    )
+    RelationshipFactory(
+        user=rep, contact=fresh, stage=Stage.TRUST, since=old, last_contact_on=today - timedelta(days=59)
+    )
+    # Our best relationship decides: a colleague's equally strong, warm one outweighs a cooling one.
+    RelationshipFactory(user=rep, contact=warm_too, stage=Stage.TRUST, since=old, last_contact_on=old)
+    RelationshipFactory(
+        user=teammate,
+        contact=warm_too,
+        stage=Stage.TRUST,
+        since=old,
+        last_contact_on=today - timedelta(days=3),
+    )
 
     f = account_plan_figures(customer=customer, user=rep)
 
