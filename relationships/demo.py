@@ -5,7 +5,7 @@ idempotent: a customer that already exists is left as it is."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -434,17 +434,21 @@ def _supplier(users: dict[str, User]) -> Customer:
 
 def _relationship(user: User, contact: Contact, stages: list[Stage], kind: str = "general") -> None:
     today = timezone.localdate()
-    relationship = Relationship.objects.create(user=user, contact=contact, stage=stages[-1], type=kind)
-    previous = None
+    days = [today - timedelta(days=60 * (len(stages) - n)) for n in range(len(stages))]
+    # The history rows carry the same dates as the stage log, so the account
+    # plan's health chart shows the relationship growing rather than a flat line.
+    relationship = Relationship(user=user, contact=contact, stage=stages[0], type=kind)
     for n, stage in enumerate(stages):
+        relationship.stage = stage
+        relationship._history_date = timezone.make_aware(datetime.combine(days[n], time(10)))
+        relationship.save()
         StageChange.objects.create(
             relationship=relationship,
-            from_stage=previous,
+            from_stage=stages[n - 1] if n else None,
             to_stage=stage,
-            changed_on=today - timedelta(days=60 * (len(stages) - n)),
+            changed_on=days[n],
             changed_by=user,
         )
-        previous = stage
 
 
 def _interactions(
