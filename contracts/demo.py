@@ -271,6 +271,10 @@ DEALS = [
 ]
 
 
+# How long a live demo deal spent in each state it has left behind.
+STEP_DAYS = 14
+
+
 def load_demo_contracts(*, users: dict[str, User], customers: dict[str, Customer]) -> dict[str, Deal]:
     if not customers:
         return {}
@@ -404,7 +408,22 @@ def _deal(users, customer, number, name, owner, state, contract_type, lines, tem
         services.deal_transition(
             deal=deal, name="dispute", acting_user=owner, comment="Customer reports cavitation on pump 2."
         )
+    _spread_over_time(deal)
     return Deal.objects.get(pk=deal.pk)
+
+
+def _spread_over_time(deal: Deal) -> None:
+    """Give a live demo deal the age its state implies: made today, every deal
+    would read "open 0 days", which no trained forecast has seen (it
+    extrapolates wildly) and no real pipeline looks like. The deal is dated
+    back two weeks per step it took, and its steps are spaced out to match."""
+    steps = list(deal.transitions.order_by("at", "pk"))
+    now = timezone.now()
+    created = now - timedelta(days=STEP_DAYS * (len(steps) + 1) - 4)
+    Deal.objects.filter(pk=deal.pk).update(created_at=created)
+    for n, step in enumerate(steps, start=1):
+        step.at = created + timedelta(days=STEP_DAYS * n, hours=n)
+        step.save(update_fields=["at"])
 
 
 def _prepare(deal, name, owner, manager, lines, template, today) -> None:  # noqa: ANN001, PLR0913

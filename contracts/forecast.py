@@ -395,6 +395,21 @@ def _driver_text(name: str, raw: float, deal: Deal, snapshot: CoverageSnapshot, 
     return str(template) % {"value": values.get(name, "")} if "%(value)s" in str(template) else str(template)
 
 
+# A deal whose continuous features lie far outside what the model was fitted on
+# (a brand-new deal, an amount ten times any closed one) would otherwise be
+# scored by extrapolating the fitted line, and its drivers would read "+60 pts".
+# Such values are held at this many standard deviations from the training mean.
+BOUNDED_FEATURES = frozenset({"score", "roles_named", "age", "size"})
+Z_LIMIT = 2.5
+
+
+def _within_training_range(x: tuple[float, ...], fit: Fit) -> tuple[float, ...]:
+    return tuple(
+        min(max(v, m - Z_LIMIT * s), m + Z_LIMIT * s) if name in BOUNDED_FEATURES else v
+        for name, v, m, s in zip(FEATURES, x, fit.means, fit.scales, strict=True)
+    )
+
+
 def predict(
     deals: Sequence[Deal],
     *,
@@ -420,7 +435,7 @@ def predict(
         snap = snapshot_from(deal.pk, deal.state, coverage[deal.pk], today, CoverageSnapshot.Source.LIVE)
         age = (today - timezone.localdate(deal.created_at)).days
         raw = features_of(snap, age_days=age, value=deal.amount * deal.exchange_rate)
-        x = _vector(raw)
+        x = _within_training_range(_vector(raw), fit)
         p = fit.probability(x)
         drivers = []
         for j, name in enumerate(FEATURES):

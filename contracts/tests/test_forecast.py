@@ -4,6 +4,7 @@ on history whose outcomes follow the state table alone it does not."""
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -171,3 +172,33 @@ def test_the_api_is_scoped_paged_and_bounded(rep, outsider, django_assert_max_nu
     }
     assert client.get("/api/forecast/?limit=500").status_code == 400
     assert client.get("/api/forecast/?offset=x").json()["fields"]["offset"]
+
+
+@pytest.mark.django_db
+def test_a_deal_far_outside_the_training_range_is_not_extrapolated(rep):
+    """Value is a continuous feature: a deal a million times bigger than any
+    the model has seen scores like one at 2.5 standard deviations, not beyond."""
+    k = len(forecast.FEATURES)
+    size = forecast.FEATURES.index("size")
+    model = forecast.ForecastModel(
+        method="logistic_ridge",
+        n_deals=300,
+        n_won=100,
+        features=forecast.FEATURES,
+        means=[0.5] * k,
+        scales=[0.1] * k,
+        coefficients=[1.0 if j == size else 0.0 for j in range(k)],
+        intercept=0.0,
+    )
+    # size = log10(value) / 7: 0.75 is at the bound (0.5 + 2.5 × 0.1), about 180,000 CNY.
+    at_bound = DealFactory(owner=rep, state=Deal.State.BIDDING, amount=Decimal(round(10**5.25)))
+    huge = DealFactory(owner=rep, state=Deal.State.BIDDING, amount=Decimal(10**11))
+    small = DealFactory(owner=rep, state=Deal.State.BIDDING, amount=Decimal(10**3))
+    result = predict([at_bound, huge, small], model=model)
+
+    assert result[huge.pk].probability == pytest.approx(result[at_bound.pk].probability, abs=0.002)
+    assert result[at_bound.pk].probability == pytest.approx(1 / (1 + math.exp(-2.5)), abs=0.002)
+    # Within the range nothing is held: 10³ is at size 3/7 ≈ 0.43, z ≈ −0.71.
+    assert result[small.pk].probability == pytest.approx(1 / (1 + math.exp(0.5 / 0.7 * 1.0)), abs=0.01)
+    size_driver = next(d for d in result[huge.pk].drivers if d.feature == "size")
+    assert size_driver.points == round((1 / (1 + math.exp(-2.5)) - 0.5) * 100)
